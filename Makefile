@@ -43,6 +43,13 @@ $(B)/%.o: %.c
 
 $(TUI): CFLAGS += $(CURSES_CFLAGS)
 
+# The schema lives in analyze/schema.sql and is compiled in as a string.
+%/gen/schema_sql.h: analyze/schema.sql
+	@mkdir -p $(dir $@)
+	sed -e 's/\\/\\\\/g; s/"/\\"/g; s/^/"/; s/$$/\\n"/' $< > $@
+$(B)/analyze/db.o: $(B)/gen/schema_sql.h
+$(B)/analyze/db.o: CPPFLAGS += -I$(B)
+
 $(B)/tests/unit/test_%: $(B)/tests/unit/test_%.o $(CORE)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
@@ -63,10 +70,9 @@ asan:
 	$(MAKE) B=build-asan SANITIZE=1 OPT="-O1 -g" test
 
 fuzz: $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%.fuzz)
-build-fuzz/%.fuzz: tests/fuzz/%.c $(CORE_SRC)
-	@mkdir -p build-fuzz
-	clang -std=c11 -I. -D_DEFAULT_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
-	    $(shell pkg-config --cflags $(PKGS)) -o $@ $^ $(LDLIBS)
+build-fuzz/%.fuzz: tests/fuzz/%.c $(CORE_SRC) build-fuzz/gen/schema_sql.h
+	clang -std=c11 -I. -Ibuild-fuzz -D_DEFAULT_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
+	    $(shell pkg-config --cflags $(PKGS)) -o $@ $(filter %.c,$^) $(LDLIBS)
 
 lab:
 	lab/make-all.sh

@@ -34,6 +34,8 @@ struct cap_stats {
 	uint64_t tcp_segments, tcp_gaps, tcp_gap_bytes, tcp_retrans,
 		 tcp_overlap_conflicts, tcp_flows, tcp_flows_evicted,
 		 tcp_resyncs, tcp_partial;
+	uint64_t tcp_resync_skipped;   /* bytes skipped looking for a message */
+	uint64_t udp_cksum_bad, udp_len_mismatch, ip_malformed, link_malformed;
 	uint64_t snaplen_cut, messages, anomalies;
 };
 

@@ -23,3 +23,9 @@ size_t st_escape_text(char *dst, size_t dstlen, const uint8_t *src, size_t len);
  * the two functions above) with & < > " ' encoded as entities, and any
  * byte outside 0x20-0x7E as &#NNN;. */
 size_t st_escape_html(char *dst, size_t dstlen, const char *src);
+
+/* Text read back from a database or file that should already be escaped
+ * ASCII but is untrusted (a foreign database): printable ASCII passes
+ * unchanged (backslashes included, so escapes are not doubled), every
+ * other byte becomes \DDD. Same return convention as above. */
+size_t st_escape_printable(char *dst, size_t dstlen, const char *src);

@@ -1,0 +1,53 @@
+/* analyze/db.h -- the analysis database: the only writer of SQLite.
+ *
+ * One database file per analysis (docs/schema.md). The writer opens it,
+ * creates schema version 1, and inserts rows with statements prepared once,
+ * in batched transactions (an_db_maybe_commit() commits every
+ * AN_DB_BATCH rows, or when asked). Secondary indexes are created by
+ * an_db_finish(), after the bulk load. Packet-derived text reaches SQLite
+ * only through sqlite3_bind_*, already escaped to printable ASCII.
+ *
+ * The reader side (report/, tui/, `sigtrail summary`) opens a database
+ * with an_db_open_read(), which treats the file as untrusted: read-only,
+ * defensive, trusted_schema off, quick_check, schema version checked. */
+#pragma once
+#include <stdint.h>
+#include "capture/frame.h"
+#include "capture/source.h"
+#include "decode/msg.h"
+
+#define AN_DB_SCHEMA_VERSION 1
+#define AN_DB_BATCH 20000
+/* Anomaly rows kept per kind; every anomaly is still counted. */
+#define AN_DB_ANOMALY_ROWS_PER_KIND 1000
+
+struct an_db;
+struct sqlite3;
+
+/* Creates (or truncates) path and the schema. On failure returns NULL
+ * and writes a sentence into err. */
+struct an_db *an_db_create(const char *path, char *err, size_t errlen);
+
+/* One DNS message and its decode. Returns the message's row id (> 0) or a
+ * negative st_err (ST_EDB). query_id/latency_ns: 0 when unknown. */
+int64_t an_db_add_message(struct an_db *db, const struct cap_msg *cm,
+			  const struct dec_msg *m, int64_t query_id,
+			  int64_t latency_ns);
+int an_db_add_anomaly(struct an_db *db, uint32_t file, uint64_t frame,
+		      const char *kind, const char *detail, int64_t message_id);
+int an_db_add_capture(struct an_db *db, uint32_t id, const struct cap_file_info *fi);
+int an_db_set_meta(struct an_db *db, const char *key, const char *value);
+int an_db_set_stat(struct an_db *db, const char *key, int64_t value);
+/* Commits when AN_DB_BATCH rows are pending (or always if force). */
+int an_db_maybe_commit(struct an_db *db, int force);
+/* Commits, writes anomaly counts, builds indexes, marks the analysis
+ * complete. */
+int an_db_finish(struct an_db *db);
+/* The last SQLite error text, for the user. */
+const char *an_db_errmsg(const struct an_db *db);
+void an_db_close(struct an_db *db);
+
+/* Reader: a sqlite3 handle on an untrusted database, or NULL with err
+ * filled (missing file, not a database, wrong schema version). Close
+ * with sqlite3_close(). */
+struct sqlite3 *an_db_open_read(const char *path, char *err, size_t errlen);

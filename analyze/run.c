@@ -1,0 +1,191 @@
+/* analyze/run.c -- the analysis pass (see run.h). */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include "analyze/db.h"
+#include "analyze/run.h"
+#include "analyze/txn.h"
+#include "capture/source.h"
+#include "decode/msg.h"
+#include "util/arena.h"
+#include "util/err.h"
+
+/* A DNS message has at most 65535 bytes, so at most ~6000 RRs and 100
+ * options: 4 MiB bounds what one hostile message can make decode/ take. */
+#define RUN_ARENA_BUDGET (4u << 20)
+#define RUN_PROGRESS_EVERY 65536
+
+struct run_ctx {
+	struct an_db *db;
+	struct an_txn *txn;
+	struct st_arena *arena;
+	struct an_run_result *res;
+	int failed;              /* ST_EDB / ST_ENOMEM seen in a callback */
+};
+
+static int on_message(void *vctx, const struct cap_msg *cm)
+{
+	struct run_ctx *c = vctx;
+	struct dec_msg m;
+	st_arena_reset(c->arena);
+	int rc = dec_msg_parse(&m, cm->wire, cm->len, c->arena);
+	if (rc == ST_ENOMEM)
+		return c->failed = ST_ENOMEM;
+	an_txn_expire(c->txn, cm->ts_ns);
+	int64_t query_id = 0, latency = 0;
+	int usable = m.len >= 12 && m.has_question;
+	if (usable && m.qr)
+		query_id = an_txn_response(c->txn, cm, &m, &latency);
+	int64_t id = an_db_add_message(c->db, cm, &m, query_id, latency);
+	if (id < 0)
+		return c->failed = (int)id;
+	if (usable && !m.qr)
+		an_txn_query(c->txn, cm, &m, id);
+	c->res->messages++;
+	if (m.len >= 12)
+		m.qr ? c->res->responses++ : c->res->queries++;
+	if (m.err != ST_OK) {
+		c->res->malformed++;
+		an_db_add_anomaly(c->db, cm->file, cm->frame, "dns_malformed", m.why, id);
+	}
+	return an_db_maybe_commit(c->db, 0);
+}
+
+static void on_anomaly(void *vctx, uint32_t file, uint64_t frame,
+		       const char *kind, const char *detail)
+{
+	struct run_ctx *c = vctx;
+	c->res->anomalies++;
+	if (an_db_add_anomaly(c->db, file, frame, kind, detail, 0) != ST_OK)
+		c->failed = ST_EDB;
+}
+
+/* Refuse before creating anything when an input cannot be read at all. */
+static int check_inputs(struct cap_source *src, struct an_run_result *res)
+{
+	size_t n;
+	const struct cap_file_info *fi = cap_source_files(src, &n);
+	for (size_t i = 0; i < n; i++) {
+		if (fi[i].status == ST_EIO || fi[i].status == ST_EFORMAT) {
+			snprintf(res->error, sizeof(res->error), "%s", fi[i].error);
+			return fi[i].status;
+		}
+	}
+	return ST_OK;
+}
+
+static void draw_progress(FILE *out, struct cap_source *src, uint64_t frames, int done)
+{
+	size_t n;
+	const struct cap_file_info *fi = cap_source_files(src, &n);
+	uint64_t size = 0, read = 0;
+	for (size_t i = 0; i < n; i++) {
+		size += fi[i].file_size;
+		read += fi[i].bytes + 16 * fi[i].frames; /* records carry ~16 bytes of header */
+	}
+	unsigned pct = size ? (unsigned)(read * 100 / size) : 0;
+	fprintf(out, "\rsigtrail: %3u%%  %" PRIu64 " frames%s", done ? 100 : (pct > 99 ? 99 : pct),
+		frames, done ? "\n" : "");
+	fflush(out);
+}
+
+static int store_run_facts(struct run_ctx *c, struct cap_source *src,
+			   const struct cap_stats *cs)
+{
+	size_t n;
+	const struct cap_file_info *fi = cap_source_files(src, &n);
+	for (size_t i = 0; i < n; i++) {
+		if (fi[i].status != ST_OK) {
+			c->res->inputs_partial++;
+			an_db_add_anomaly(c->db, (uint32_t)i, fi[i].frames + 1,
+					  fi[i].status == ST_ETRUNC ? "capture_truncated" : "capture_malformed",
+					  fi[i].error, 0);
+		}
+		if (an_db_add_capture(c->db, (uint32_t)i, &fi[i]))
+			return ST_EDB;
+	}
+	const struct an_txn_stats *ts = an_txn_stats(c->txn);
+	c->res->unsolicited = ts->unsolicited;
+	c->res->unanswered = ts->expired + ts->evicted;
+	const struct { const char *key; uint64_t v; } stats[] = {
+		{ "frames", cs->frames }, { "bytes", cs->bytes },
+		{ "linktype_unsupported", cs->linktype_unsupported },
+		{ "not_ip", cs->not_ip }, { "not_dns_port", cs->not_dns_port },
+		{ "ipv4", cs->ipv4 }, { "ipv6", cs->ipv6 }, { "udp", cs->udp }, { "tcp", cs->tcp },
+		{ "ip_fragments", cs->frags }, { "ip_reassembled", cs->frag_datagrams },
+		{ "ip_frag_timeouts", cs->frag_timeouts }, { "ip_frag_evicted", cs->frag_evicted },
+		{ "tcp_segments", cs->tcp_segments }, { "tcp_gaps", cs->tcp_gaps },
+		{ "tcp_flows", cs->tcp_flows }, { "tcp_flows_evicted", cs->tcp_flows_evicted },
+		{ "snaplen_cut", cs->snaplen_cut }, { "messages", c->res->messages },
+		{ "txn_matched", ts->matched }, { "txn_unsolicited", ts->unsolicited },
+		{ "txn_expired", ts->expired }, { "txn_evicted", ts->evicted },
+	};
+	for (size_t i = 0; i < sizeof(stats) / sizeof(stats[0]); i++)
+		if (an_db_set_stat(c->db, stats[i].key, (int64_t)stats[i].v))
+			return ST_EDB;
+	return ST_OK;
+}
+
+static int run_frames(struct run_ctx *c, struct cap_source *src,
+		      struct cap_pipeline *pipe, FILE *progress)
+{
+	struct cap_frame f;
+	int rc;
+	while ((rc = cap_source_next(src, &f)) == 1) {
+		c->res->frames++;
+		rc = cap_pipeline_frame(pipe, &f);
+		if (rc != ST_OK || c->failed)
+			return c->failed ? c->failed : rc;
+		if (progress && c->res->frames % RUN_PROGRESS_EVERY == 0)
+			draw_progress(progress, src, c->res->frames, 0);
+	}
+	if (rc < 0)
+		return rc;
+	rc = cap_pipeline_finish(pipe);
+	if (progress)
+		draw_progress(progress, src, c->res->frames, 1);
+	return c->failed ? c->failed : rc;
+}
+
+int an_run(const struct an_run_opts *o, struct an_run_result *res)
+{
+	memset(res, 0, sizeof(*res));
+	struct cap_source *src = NULL;
+	int rc = cap_source_open(&src, o->captures, o->ncaptures);
+	if (rc != ST_OK) {
+		snprintf(res->error, sizeof(res->error), "%s", st_strerror(rc));
+		return rc;
+	}
+	if ((rc = check_inputs(src, res)) != ST_OK) {
+		cap_source_close(src);
+		return rc;
+	}
+	struct run_ctx c = { .res = res };
+	c.db = an_db_create(o->db_path, res->error, sizeof(res->error));
+	c.txn = an_txn_new(AN_TXN_MAX_DEFAULT, AN_TXN_TIMEOUT_DEFAULT);
+	c.arena = st_arena_new(RUN_ARENA_BUDGET);
+	struct cap_handler h = { &c, on_message, on_anomaly };
+	struct cap_pipeline *pipe = c.db ? cap_pipeline_new(&o->cap, &h) : NULL;
+	if (!c.db)
+		rc = ST_EDB;
+	else if (!c.txn || !c.arena || !pipe)
+		rc = ST_ENOMEM;
+	else
+		rc = run_frames(&c, src, pipe, o->progress);
+	if (rc == ST_OK) {
+		an_txn_expire(c.txn, INT64_MAX);
+		rc = store_run_facts(&c, src, cap_pipeline_stats(pipe));
+	}
+	if (rc == ST_OK)
+		rc = an_db_finish(c.db);
+	if (rc == ST_EDB && c.db && !res->error[0])
+		snprintf(res->error, sizeof(res->error), "%s: %s", o->db_path, an_db_errmsg(c.db));
+	else if (rc != ST_OK && !res->error[0])
+		snprintf(res->error, sizeof(res->error), "%s", st_strerror(rc));
+	cap_pipeline_free(pipe);
+	st_arena_free(c.arena);
+	an_txn_free(c.txn);
+	an_db_close(c.db);
+	cap_source_close(src);
+	return rc;
+}

@@ -1,0 +1,244 @@
+/* report/summary.c -- plain-text summary of an analysis database. */
+#include <inttypes.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include "analyze/db.h"
+#include "decode/names.h"
+#include "report/summary.h"
+#include "util/err.h"
+#include "util/escape.h"
+
+#define TOP_NAMES 10
+
+void rep_format_time(char *dst, size_t dstlen, long long ts_ns, long long resol_ns)
+{
+	long long sec = ts_ns / 1000000000, frac = ts_ns % 1000000000;
+	if (frac < 0) {
+		frac += 1000000000;
+		sec--;
+	}
+	time_t t = (time_t)sec;
+	struct tm tm;
+	char base[32] = "?";
+	if (gmtime_r(&t, &tm))
+		strftime(base, sizeof(base), "%Y-%m-%d %H:%M:%S", &tm);
+	int digits = 9;
+	for (long long r = resol_ns; r >= 10 && digits > 0; r /= 10)
+		digits--;
+	for (int i = digits; i < 9; i++)
+		frac /= 10;
+	if (digits)
+		snprintf(dst, dstlen, "%s.%0*lldZ", base, digits, frac);
+	else
+		snprintf(dst, dstlen, "%sZ", base);
+}
+
+static void format_duration(char *dst, size_t dstlen, long long ns)
+{
+	long long s = ns / 1000000000;
+	if (s >= 3600)
+		snprintf(dst, dstlen, "%lldh%02lldm%02llds", s / 3600, s / 60 % 60, s % 60);
+	else if (s >= 60)
+		snprintf(dst, dstlen, "%lldm%02llds", s / 60, s % 60);
+	else
+		snprintf(dst, dstlen, "%.3fs", (double)ns / 1e9);
+}
+
+/* Column text from an untrusted database, escaped for the terminal. */
+static const char *col_text(sqlite3_stmt *s, int col, char *buf, size_t buflen)
+{
+	const unsigned char *t = sqlite3_column_text(s, col);
+	st_escape_printable(buf, buflen, t ? (const char *)t : "");
+	return buf;
+}
+
+static long long scalar(sqlite3 *h, const char *sql)
+{
+	sqlite3_stmt *s;
+	long long v = 0;
+	if (sqlite3_prepare_v2(h, sql, -1, &s, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return v;
+}
+
+static int print_captures(sqlite3 *h, FILE *out)
+{
+	sqlite3_stmt *s;
+	if (sqlite3_prepare_v2(h, "SELECT path, format, frames, status, error FROM captures ORDER BY id",
+			       -1, &s, NULL) != SQLITE_OK)
+		return ST_EDB;
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		char path[1024], fmt[32], status[32], error[600];
+		col_text(s, 3, status, sizeof(status));
+		fprintf(out, "capture      %s (%s, %lld frames)%s%s\n", col_text(s, 0, path, sizeof(path)),
+			col_text(s, 1, fmt, sizeof(fmt)), sqlite3_column_int64(s, 2),
+			strcmp(status, "ok") ? " " : "", strcmp(status, "ok") ? status : "");
+		if (sqlite3_column_type(s, 4) != SQLITE_NULL)
+			fprintf(out, "             %s\n", col_text(s, 4, error, sizeof(error)));
+	}
+	sqlite3_finalize(s);
+	return ST_OK;
+}
+
+static void print_time_range(sqlite3 *h, FILE *out)
+{
+	sqlite3_stmt *s;
+	if (sqlite3_prepare_v2(h, "SELECT min(ts_ns), max(ts_ns), count(*),"
+			       " (SELECT max(tsresol_ns) FROM captures) FROM messages",
+			       -1, &s, NULL) != SQLITE_OK)
+		return;
+	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_int64(s, 2) > 0) {
+		long long lo = sqlite3_column_int64(s, 0), hi = sqlite3_column_int64(s, 1);
+		long long resol = sqlite3_column_int64(s, 3);
+		char a[64], b[64], d[32];
+		rep_format_time(a, sizeof(a), lo, resol ? resol : 1000);
+		rep_format_time(b, sizeof(b), hi, resol ? resol : 1000);
+		format_duration(d, sizeof(d), hi - lo);
+		fprintf(out, "time         %s .. %s (%s)\n", a, b, d);
+	}
+	sqlite3_finalize(s);
+}
+
+static void print_counts(sqlite3 *h, FILE *out)
+{
+	fprintf(out, "messages     %lld (%lld queries, %lld responses, %lld malformed)\n",
+		scalar(h, "SELECT count(*) FROM messages"),
+		scalar(h, "SELECT count(*) FROM messages WHERE qr = 0"),
+		scalar(h, "SELECT count(*) FROM messages WHERE qr = 1"),
+		scalar(h, "SELECT count(*) FROM messages WHERE malformed IS NOT NULL"));
+	fprintf(out, "transports   %lld udp, %lld tcp; %lld reassembled from IP fragments\n",
+		scalar(h, "SELECT count(*) FROM messages WHERE transport = 'udp'"),
+		scalar(h, "SELECT count(*) FROM messages WHERE transport = 'tcp'"),
+		scalar(h, "SELECT count(*) FROM messages WHERE cap_flags & 1"));
+}
+
+static void print_rcodes(sqlite3 *h, FILE *out)
+{
+	sqlite3_stmt *s;
+	if (sqlite3_prepare_v2(h, "SELECT rcode, count(*) FROM messages WHERE qr = 1"
+			       " GROUP BY rcode ORDER BY count(*) DESC", -1, &s, NULL) != SQLITE_OK)
+		return;
+	fprintf(out, "rcodes      ");
+	int any = 0;
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		char buf[16];
+		fprintf(out, "%s %s %lld", any ? "," : "",
+			dec_rcode_name((uint16_t)sqlite3_column_int(s, 0), buf, sizeof(buf)),
+			sqlite3_column_int64(s, 1));
+		any = 1;
+	}
+	fprintf(out, "%s\n", any ? "" : " (no responses)");
+	sqlite3_finalize(s);
+}
+
+static void print_ede(sqlite3 *h, FILE *out)
+{
+	sqlite3_stmt *s;
+	if (sqlite3_prepare_v2(h, "SELECT code, count(*), max(text) FROM ede GROUP BY code"
+			       " ORDER BY count(*) DESC", -1, &s, NULL) != SQLITE_OK)
+		return;
+	int any = 0;
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		int code = sqlite3_column_int(s, 0);
+		const char *name = dec_ede_name((uint16_t)code);
+		char text[200];
+		col_text(s, 2, text, sizeof(text));
+		fprintf(out, "%s %3d %-28s %8lld%s%s%s\n", any ? "            " : "EDE         ",
+			code, name ? name : "(unassigned)", sqlite3_column_int64(s, 1),
+			text[0] ? "  e.g. \"" : "", text, text[0] ? "\"" : "");
+		any = 1;
+	}
+	if (!any)
+		fprintf(out, "EDE          none\n");
+	sqlite3_finalize(s);
+}
+
+static void print_servfail_names(sqlite3 *h, FILE *out)
+{
+	sqlite3_stmt *s;
+	if (sqlite3_prepare_v2(h, "SELECT qname, qtype, count(*) FROM messages WHERE qr = 1 AND rcode = 2"
+			       " GROUP BY qname, qtype ORDER BY count(*) DESC, qname LIMIT ?",
+			       -1, &s, NULL) != SQLITE_OK)
+		return;
+	sqlite3_bind_int(s, 1, TOP_NAMES);
+	int any = 0;
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		char name[1100], type[16];
+		fprintf(out, "%s%s %s %lld\n", any ? "             " : "SERVFAIL     ",
+			col_text(s, 0, name, sizeof(name)),
+			dec_type_name((uint16_t)sqlite3_column_int(s, 1), type, sizeof(type)),
+			sqlite3_column_int64(s, 2));
+		any = 1;
+	}
+	if (any)
+		fprintf(out, "             (%lld distinct names)\n",
+			scalar(h, "SELECT count(DISTINCT qname) FROM messages WHERE qr = 1 AND rcode = 2"));
+	sqlite3_finalize(s);
+}
+
+static void print_transactions(sqlite3 *h, FILE *out)
+{
+	long long matched = scalar(h, "SELECT count(*) FROM messages WHERE query_id IS NOT NULL");
+	long long median = scalar(h, "SELECT latency_ns FROM messages WHERE query_id IS NOT NULL"
+				      " ORDER BY latency_ns LIMIT 1 OFFSET"
+				      " (SELECT count(*) / 2 FROM messages WHERE query_id IS NOT NULL)");
+	fprintf(out, "transactions %lld answered, %lld unanswered, %lld unsolicited responses",
+		matched, scalar(h, "SELECT count(*) FROM unanswered_queries"),
+		scalar(h, "SELECT count(*) FROM unsolicited_responses"));
+	if (matched > 0)
+		fprintf(out, "; median latency %.3f ms", (double)median / 1e6);
+	fputc('\n', out);
+}
+
+static void print_anomalies(sqlite3 *h, FILE *out)
+{
+	sqlite3_stmt *s;
+	if (sqlite3_prepare_v2(h, "SELECT kind, count FROM anomaly_counts ORDER BY count DESC, kind",
+			       -1, &s, NULL) != SQLITE_OK)
+		return;
+	int any = 0;
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		char kind[64];
+		fprintf(out, "%s%-28s %lld\n", any ? "             " : "anomalies    ",
+			col_text(s, 0, kind, sizeof(kind)), sqlite3_column_int64(s, 1));
+		any = 1;
+	}
+	if (!any)
+		fprintf(out, "anomalies    none\n");
+	sqlite3_finalize(s);
+}
+
+int rep_summary(const char *path, FILE *out, char *err, size_t errlen)
+{
+	sqlite3 *h = an_db_open_read(path, err, errlen);
+	if (!h)
+		return ST_EDB;
+	print_captures(h, out);
+	print_time_range(h, out);
+	print_counts(h, out);
+	print_rcodes(h, out);
+	print_ede(h, out);
+	print_servfail_names(h, out);
+	print_transactions(h, out);
+	print_anomalies(h, out);
+	sqlite3_close(h);
+	return ST_OK;
+}
+
+int rep_summary_brief(const char *path, FILE *out, char *err, size_t errlen)
+{
+	sqlite3 *h = an_db_open_read(path, err, errlen);
+	if (!h)
+		return ST_EDB;
+	print_time_range(h, out);
+	print_counts(h, out);
+	print_rcodes(h, out);
+	print_ede(h, out);
+	sqlite3_close(h);
+	return ST_OK;
+}

@@ -132,12 +132,15 @@ static int cmd_analyze(int argc, char **argv)
 		st_log(ST_LOG_WARN, NULL, "the captures hold no frames");
 	else if (res.messages == 0)
 		st_log(ST_LOG_WARN, NULL, "no DNS message found (ports: see -p)");
+	if (res.bogus && !quiet)
+		printf("validation   %llu signature checks failed: see `sigtrail summary %s`\n",
+		       (unsigned long long)res.bogus, o.db_path);
 	if (res.inputs_partial) {
 		st_log(ST_LOG_WARN, NULL, "%d capture(s) cut off or broken mid-way: see `sigtrail summary %s`",
 		       res.inputs_partial, o.db_path);
 		return EXIT_PARTIAL;
 	}
-	return EXIT_CLEAN;
+	return res.bogus ? EXIT_FINDINGS : EXIT_CLEAN;
 }
 
 static int cmd_summary(int argc, char **argv)

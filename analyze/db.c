@@ -31,6 +31,12 @@ static const char index_sql[] =
 	"CREATE INDEX ede_code ON ede(code);"
 	"CREATE INDEX edns_options_message ON edns_options(message_id);"
 	"CREATE INDEX anomalies_kind ON anomalies(kind);"
+	"CREATE INDEX sig_checks_message ON sig_checks(message_id);"
+	"CREATE INDEX sig_checks_signature ON sig_checks(signature_id);"
+	"CREATE INDEX sig_checks_ts ON sig_checks(ts_ns);"
+	"CREATE INDEX signatures_zone ON signatures(zone, key_tag);"
+	"CREATE INDEX keys_zone ON keys(zone, tag);"
+	"CREATE INDEX findings_kind ON findings(kind);"
 	"CREATE VIEW unanswered_queries AS"
 	"  SELECT q.* FROM messages q WHERE q.qr = 0 AND q.malformed IS NULL"
 	"  AND NOT EXISTS (SELECT 1 FROM messages r WHERE r.query_id = q.id);"
@@ -49,6 +55,7 @@ static const char index_sql[] =
 
 enum db_stmt {
 	ST_MSG, ST_OPT, ST_EDE, ST_ANOM, ST_CAPTURE, ST_META, ST_STAT, ST_COUNT,
+	ST_KEY, ST_KEY_UPDATE, ST_SIG, ST_SIG_CHECK, ST_FINDING,
 	ST_N
 };
 
@@ -61,6 +68,22 @@ static const char *const stmt_sql[ST_N] = {
 	[ST_META] = "INSERT OR REPLACE INTO meta VALUES (?,?)",
 	[ST_STAT] = "INSERT OR REPLACE INTO stats VALUES (?,?)",
 	[ST_COUNT] = "INSERT OR REPLACE INTO anomaly_counts VALUES (?,?)",
+	[ST_KEY] = "INSERT INTO keys (zone, tag, algorithm, flags, fingerprint, key_bits,"
+		   " first_ts_ns, last_ts_ns, seen, ttl, tag_collision, rdata)"
+		   " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+	[ST_KEY_UPDATE] = "UPDATE keys SET last_ts_ns = ?, seen = ?, ttl = ?, tag_collision = ?"
+			  " WHERE id = ?",
+	/* One statement per use keeps memory flat: SQLite's unique index on
+	 * hash does the bookkeeping a hash table in RAM would. */
+	[ST_SIG] = "INSERT INTO signatures (hash, zone, owner, type_covered, algorithm, key_tag,"
+		   " labels, orig_ttl, inception, expiration, first_ts_ns, last_ts_ns, uses, valid,"
+		   " reason, ede, key_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,1,?,?,?,?)"
+		   " ON CONFLICT(hash) DO UPDATE SET last_ts_ns = excluded.last_ts_ns,"
+		   " uses = uses + 1, valid = valid + excluded.valid,"
+		   " reason = coalesce(excluded.reason, reason), ede = coalesce(excluded.ede, ede),"
+		   " key_id = coalesce(excluded.key_id, key_id) RETURNING id",
+	[ST_SIG_CHECK] = "INSERT INTO sig_checks VALUES (?,?,?,?,?,?,?)",
+	[ST_FINDING] = "INSERT INTO findings VALUES (NULL,?,?,?,?,?,?,?,?)",
 };
 
 /* Anomaly kinds are static strings from the code, so a small table keyed
@@ -447,4 +470,122 @@ fail:
 	snprintf(err, errlen, "%s: %s", path, h ? sqlite3_errmsg(h) : "cannot open");
 	sqlite3_close(h);
 	return NULL;
+}
+
+static void bind_opt_text(sqlite3_stmt *s, int col, const char *text)
+{
+	if (text)
+		sqlite3_bind_text(s, col, text, -1, SQLITE_TRANSIENT);
+}
+
+int64_t an_db_add_key(struct an_db *db, const struct an_db_key *k)
+{
+	if (db_begin(db))
+		return ST_EDB;
+	sqlite3_stmt *s = db->st[ST_KEY];
+	sqlite3_bind_text(s, 1, k->zone, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(s, 2, k->tag);
+	sqlite3_bind_int(s, 3, k->algorithm);
+	sqlite3_bind_int(s, 4, k->flags);
+	sqlite3_bind_text(s, 5, k->fingerprint, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(s, 6, k->key_bits);
+	sqlite3_bind_int64(s, 7, k->first_ts_ns);
+	sqlite3_bind_int64(s, 8, k->last_ts_ns);
+	sqlite3_bind_int64(s, 9, (sqlite3_int64)k->seen);
+	sqlite3_bind_int64(s, 10, k->ttl);
+	sqlite3_bind_int(s, 11, k->tag_collision);
+	sqlite3_bind_blob(s, 12, k->rdata, (int)k->rdlen, SQLITE_STATIC);
+	if (db_step(db, s))
+		return ST_EDB;
+	db->pending++;
+	return sqlite3_last_insert_rowid(db->h);
+}
+
+int an_db_update_key(struct an_db *db, int64_t id, const struct an_db_key *k)
+{
+	if (db_begin(db))
+		return ST_EDB;
+	sqlite3_stmt *s = db->st[ST_KEY_UPDATE];
+	sqlite3_bind_int64(s, 1, k->last_ts_ns);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)k->seen);
+	sqlite3_bind_int64(s, 3, k->ttl);
+	sqlite3_bind_int(s, 4, k->tag_collision);
+	sqlite3_bind_int64(s, 5, id);
+	return db_step(db, s);
+}
+
+int64_t an_db_use_signature(struct an_db *db, const struct an_db_sig *g)
+{
+	if (db_begin(db))
+		return ST_EDB;
+	sqlite3_stmt *s = db->st[ST_SIG];
+	sqlite3_bind_blob(s, 1, g->hash, 16, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, g->zone, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 3, g->owner, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(s, 4, g->type_covered);
+	sqlite3_bind_int(s, 5, g->algorithm);
+	sqlite3_bind_int(s, 6, g->key_tag);
+	sqlite3_bind_int(s, 7, g->labels);
+	sqlite3_bind_int64(s, 8, g->orig_ttl);
+	sqlite3_bind_int64(s, 9, g->inception);
+	sqlite3_bind_int64(s, 10, g->expiration);
+	sqlite3_bind_int64(s, 11, g->ts_ns);
+	sqlite3_bind_int64(s, 12, g->ts_ns);
+	sqlite3_bind_int(s, 13, g->valid);
+	if (!g->valid) {
+		bind_opt_text(s, 14, g->reason);
+		if (g->ede >= 0)
+			sqlite3_bind_int(s, 15, g->ede);
+	}
+	if (g->key_id > 0)
+		sqlite3_bind_int64(s, 16, g->key_id);
+	int rc = sqlite3_step(s);
+	int64_t id = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	if (rc == SQLITE_ROW)
+		rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	if (rc != SQLITE_DONE || id <= 0)
+		return db_fail(db);
+	db->pending++;
+	return id;
+}
+
+int an_db_add_sig_check(struct an_db *db, int64_t message_id, int64_t signature_id,
+			int64_t ts_ns, const char *server, const char *verdict,
+			const char *reason, int ede)
+{
+	if (db_begin(db))
+		return ST_EDB;
+	sqlite3_stmt *s = db->st[ST_SIG_CHECK];
+	sqlite3_bind_int64(s, 1, message_id);
+	sqlite3_bind_int64(s, 2, signature_id);
+	sqlite3_bind_int64(s, 3, ts_ns);
+	sqlite3_bind_text(s, 4, server, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 5, verdict, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 6, reason, -1, SQLITE_STATIC);
+	if (ede >= 0)
+		sqlite3_bind_int(s, 7, ede);
+	db->pending++;
+	return db_step(db, s);
+}
+
+int an_db_add_finding(struct an_db *db, const struct an_db_finding *f)
+{
+	if (db_begin(db))
+		return ST_EDB;
+	sqlite3_stmt *s = db->st[ST_FINDING];
+	sqlite3_bind_text(s, 1, f->kind, -1, SQLITE_STATIC);
+	bind_opt_text(s, 2, f->zone);
+	if (f->key_tag >= 0)
+		sqlite3_bind_int(s, 3, f->key_tag);
+	bind_opt_text(s, 4, f->detail);
+	sqlite3_bind_int64(s, 5, f->capture_id);
+	if (f->frame)
+		sqlite3_bind_int64(s, 6, (sqlite3_int64)f->frame);
+	if (f->message_id > 0)
+		sqlite3_bind_int64(s, 7, f->message_id);
+	sqlite3_bind_int64(s, 8, f->ts_ns);
+	db->pending++;
+	return db_step(db, s);
 }

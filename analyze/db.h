@@ -16,7 +16,7 @@
 #include "capture/source.h"
 #include "decode/msg.h"
 
-#define AN_DB_SCHEMA_VERSION 1
+#define AN_DB_SCHEMA_VERSION 2
 #define AN_DB_BATCH 20000
 /* Anomaly rows kept per kind; every anomaly is still counted. */
 #define AN_DB_ANOMALY_ROWS_PER_KIND 1000
@@ -46,6 +46,54 @@ int an_db_finish(struct an_db *db);
 /* The last SQLite error text, for the user. */
 const char *an_db_errmsg(const struct an_db *db);
 void an_db_close(struct an_db *db);
+
+/* Validation rows (schema version 2). Text fields are escaped ASCII. */
+struct an_db_key {
+	const char *zone, *fingerprint;
+	uint16_t tag, flags;
+	uint8_t algorithm;
+	int key_bits;
+	int64_t first_ts_ns, last_ts_ns;
+	uint64_t seen;
+	uint32_t ttl;
+	int tag_collision;
+	const uint8_t *rdata;
+	size_t rdlen;
+};
+/* Returns the new row id (> 0) or ST_EDB. */
+int64_t an_db_add_key(struct an_db *db, const struct an_db_key *k);
+/* Refreshes last_ts_ns, seen, ttl and tag_collision of row id. */
+int an_db_update_key(struct an_db *db, int64_t id, const struct an_db_key *k);
+
+struct an_db_sig {
+	const uint8_t *hash;      /* 16 bytes identifying the signature */
+	const char *zone, *owner;
+	uint16_t type_covered, key_tag;
+	uint8_t algorithm, labels;
+	uint32_t orig_ttl, inception, expiration;
+	int64_t ts_ns;
+	int valid;
+	const char *reason;       /* when not valid */
+	int ede;                  /* -1 for none */
+	int64_t key_id;           /* 0 unless a stored key verified it */
+};
+/* Inserts the signature or counts one more use of it; returns its id. */
+int64_t an_db_use_signature(struct an_db *db, const struct an_db_sig *g);
+int an_db_add_sig_check(struct an_db *db, int64_t message_id, int64_t signature_id,
+			int64_t ts_ns, const char *server, const char *verdict,
+			const char *reason, int ede);
+
+struct an_db_finding {
+	const char *kind;         /* static snake_case */
+	const char *zone;         /* escaped, may be NULL */
+	int key_tag;              /* -1 for none */
+	const char *detail;       /* composed by sigtrail, escaped */
+	uint32_t capture_id;
+	uint64_t frame;
+	int64_t message_id;
+	int64_t ts_ns;
+};
+int an_db_add_finding(struct an_db *db, const struct an_db_finding *f);
 
 /* Reader: a sqlite3 handle on an untrusted database, or NULL with err
  * filled (missing file, not a database, wrong schema version). Close

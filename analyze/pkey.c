@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include <openssl/core_names.h>
+#include <openssl/err.h>
 #include <openssl/param_build.h>
 
 #include "analyze/keyshape.h"
@@ -20,7 +21,7 @@
 struct slot {
 	uint64_t stamp;       /* 0: empty; else last use (higher = newer) */
 	uint8_t id[32];       /* SHA-256(alg || key) */
-	EVP_PKEY *pkey;       /* NULL when refused */
+	struct an_pkey k;     /* all NULL when refused */
 	int rc;               /* ST_OK or the shape check's code */
 	const char *why;
 };
@@ -33,6 +34,30 @@ struct an_pkey_cache {
 	EVP_MD_CTX *md;       /* reused for every lookup */
 	struct an_pkey_stats st;
 };
+
+static void key_free(struct an_pkey *k)
+{
+	EVP_PKEY_CTX_free(k->pctx);
+	EVP_MD_CTX_free(k->mctx);
+	EVP_PKEY_free(k->pkey);
+	memset(k, 0, sizeof(*k));
+}
+
+/* The verify context kept with the key (see pkey.h). */
+static int prepare(uint8_t alg, struct an_pkey *k)
+{
+	if (alg == AN_ALG_ED25519 || alg == AN_ALG_ED448) {
+		k->mctx = EVP_MD_CTX_new();
+		return k->mctx && EVP_DigestVerifyInit(k->mctx, NULL, NULL, NULL, k->pkey) == 1 ?
+		       ST_OK : ST_ENOMEM;
+	}
+	const EVP_MD *md = alg == AN_ALG_RSASHA256 || alg == AN_ALG_ECDSAP256SHA256 ? EVP_sha256() :
+			   alg == AN_ALG_ECDSAP384SHA384 ? EVP_sha384() :
+			   alg == AN_ALG_RSASHA512 ? EVP_sha512() : EVP_sha1();
+	k->pctx = EVP_PKEY_CTX_new_from_pkey(NULL, k->pkey, NULL);
+	return k->pctx && EVP_PKEY_verify_init(k->pctx) == 1 &&
+	       EVP_PKEY_CTX_set_signature_md(k->pctx, md) == 1 ? ST_OK : ST_ENOMEM;
+}
 
 struct an_pkey_cache *an_pkey_cache_new(size_t max_keys)
 {
@@ -61,7 +86,7 @@ void an_pkey_cache_free(struct an_pkey_cache *c)
 		return;
 	if (c->slots)
 		for (size_t i = 0; i < c->nsets * AN_PKEY_WAYS; i++)
-			EVP_PKEY_free(c->slots[i].pkey);
+			key_free(&c->slots[i].k);
 	free(c->slots);
 	EVP_MD_free(c->sha256);
 	EVP_MD_CTX_free(c->md);
@@ -145,6 +170,7 @@ int an_pkey_build(uint8_t alg, const uint8_t *key, size_t len, EVP_PKEY **out,
 		break;
 	}
 	if (rc != ST_OK) {
+		ERR_clear_error();
 		EVP_PKEY_free(*out);
 		*out = NULL;
 		*why = rc == ST_ENOMEM ? "out of memory" : "OpenSSL refused the public key";
@@ -153,7 +179,7 @@ int an_pkey_build(uint8_t alg, const uint8_t *key, size_t len, EVP_PKEY **out,
 }
 
 int an_pkey_get(struct an_pkey_cache *c, uint8_t alg, const uint8_t *key, size_t len,
-		EVP_PKEY **out, const char **why)
+		const struct an_pkey **out, const char **why)
 {
 	uint8_t id[32];
 	EVP_MD_CTX *md = c->md;
@@ -177,15 +203,21 @@ int an_pkey_get(struct an_pkey_cache *c, uint8_t alg, const uint8_t *key, size_t
 		if (s->stamp && memcmp(s->id, id, sizeof id) == 0) {
 			c->st.hits++;
 			s->stamp = ++c->clock;
-			*out = s->pkey;
+			*out = s->rc == ST_OK ? &s->k : NULL;
 			*why = s->why;
 			return s->rc;
 		}
 		if (s->stamp < victim->stamp)
 			victim = s;
 	}
-	EVP_PKEY *pk = NULL;
-	int rc = an_pkey_build(alg, key, len, &pk, why);
+	struct an_pkey k = { 0 };
+	int rc = an_pkey_build(alg, key, len, &k.pkey, why);
+	if (rc == ST_OK && prepare(alg, &k) != ST_OK) {
+		ERR_clear_error();
+		key_free(&k);
+		*why = "OpenSSL could not set up verification";
+		return ST_ENOMEM;
+	}
 	if (rc == ST_ENOMEM)
 		return rc;
 	if (rc == ST_OK)
@@ -194,15 +226,15 @@ int an_pkey_get(struct an_pkey_cache *c, uint8_t alg, const uint8_t *key, size_t
 		c->st.refused++;
 	if (victim->stamp) {
 		c->st.evictions++;
-		EVP_PKEY_free(victim->pkey);
+		key_free(&victim->k);
 	} else {
 		c->st.held++;
 	}
 	victim->stamp = ++c->clock;
 	memcpy(victim->id, id, sizeof id);
-	victim->pkey = pk;
+	victim->k = k;
 	victim->rc = rc;
 	victim->why = *why;
-	*out = pk;
+	*out = rc == ST_OK ? &victim->k : NULL;
 	return rc;
 }

@@ -5,6 +5,7 @@
 #include "analyze/db.h"
 #include "analyze/run.h"
 #include "analyze/txn.h"
+#include "analyze/validate.h"
 #include "capture/source.h"
 #include "decode/msg.h"
 #include "util/arena.h"
@@ -18,6 +19,7 @@
 struct run_ctx {
 	struct an_db *db;
 	struct an_txn *txn;
+	struct an_validator *val;
 	struct st_arena *arena;
 	struct an_run_result *res;
 	int failed;              /* ST_EDB / ST_ENOMEM seen in a callback */
@@ -41,6 +43,8 @@ static int on_message(void *vctx, const struct cap_msg *cm)
 		return c->failed = (int)id;
 	if (usable && !m.qr)
 		an_txn_query(c->txn, cm, &m, id);
+	if ((rc = an_validator_message(c->val, cm, &m, id)) != ST_OK)
+		return c->failed = rc;
 	c->res->messages++;
 	if (m.len >= 12)
 		m.qr ? c->res->responses++ : c->res->queries++;
@@ -105,6 +109,8 @@ static int store_run_facts(struct run_ctx *c, struct cap_source *src,
 			return ST_EDB;
 	}
 	const struct an_txn_stats *ts = an_txn_stats(c->txn);
+	const struct an_val_stats *vs = an_validator_stats(c->val);
+	c->res->bogus = vs->bogus;
 	c->res->unsolicited = ts->unsolicited;
 	c->res->unanswered = ts->expired + ts->evicted;
 	const struct { const char *key; uint64_t v; } stats[] = {
@@ -119,6 +125,13 @@ static int store_run_facts(struct run_ctx *c, struct cap_source *src,
 		{ "snaplen_cut", cs->snaplen_cut }, { "messages", c->res->messages },
 		{ "txn_matched", ts->matched }, { "txn_unsolicited", ts->unsolicited },
 		{ "txn_expired", ts->expired }, { "txn_evicted", ts->evicted },
+		{ "val_responses", vs->responses }, { "val_rrsigs", vs->rrsigs },
+		{ "val_valid", vs->valid }, { "val_bogus", vs->bogus },
+		{ "val_indeterminate", vs->indeterminate }, { "val_unsupported", vs->unsupported },
+		{ "val_no_rrset", vs->no_rrset }, { "val_deferred", vs->deferred },
+		{ "val_pending_evicted", vs->pending_evicted }, { "val_limit_hits", vs->limit_hits },
+		{ "val_crypto_ops", vs->crypto_ops }, { "val_memo_hits", vs->memo_hits },
+		{ "val_keys", vs->keys }, { "val_keystore_limited", vs->keystore_limited },
 	};
 	for (size_t i = 0; i < sizeof(stats) / sizeof(stats[0]); i++)
 		if (an_db_set_stat(c->db, stats[i].key, (int64_t)stats[i].v))
@@ -164,14 +177,17 @@ int an_run(const struct an_run_opts *o, struct an_run_result *res)
 	c.db = an_db_create(o->db_path, res->error, sizeof(res->error));
 	c.txn = an_txn_new(AN_TXN_MAX_DEFAULT, AN_TXN_TIMEOUT_DEFAULT);
 	c.arena = st_arena_new(RUN_ARENA_BUDGET);
+	c.val = c.db ? an_validator_new(c.db) : NULL;
 	struct cap_handler h = { &c, on_message, on_anomaly };
 	struct cap_pipeline *pipe = c.db ? cap_pipeline_new(&o->cap, &h) : NULL;
 	if (!c.db)
 		rc = ST_EDB;
-	else if (!c.txn || !c.arena || !pipe)
+	else if (!c.txn || !c.arena || !pipe || !c.val)
 		rc = ST_ENOMEM;
 	else
 		rc = run_frames(&c, src, pipe, o->progress);
+	if (rc == ST_OK)
+		rc = an_validator_finish(c.val);
 	if (rc == ST_OK) {
 		an_txn_expire(c.txn, INT64_MAX);
 		rc = store_run_facts(&c, src, cap_pipeline_stats(pipe));
@@ -185,6 +201,7 @@ int an_run(const struct an_run_opts *o, struct an_run_result *res)
 	cap_pipeline_free(pipe);
 	st_arena_free(c.arena);
 	an_txn_free(c.txn);
+	an_validator_free(c.val);
 	an_db_close(c.db);
 	cap_source_close(src);
 	return rc;

@@ -21,6 +21,7 @@ struct an_run_opts {
 struct an_run_result {
 	uint64_t frames, messages, queries, responses, malformed;
 	uint64_t anomalies, unanswered, unsolicited;
+	uint64_t bogus;          /* RRSIGs that failed validation */
 	int inputs_failed;       /* files that could not be read at all */
 	int inputs_partial;      /* files cut off or broken mid-way */
 	char error[512];         /* set when an_run returns an error */

@@ -1,4 +1,4 @@
--- sigtrail database, schema version 1 (PRAGMA user_version = 1).
+-- sigtrail database, schema version 2 (PRAGMA user_version = 2).
 -- Documented in docs/schema.md. Text that came from packets is stored as
 -- escaped presentation format (names as dig prints them, free text with
 -- \DDD escapes): printable ASCII only. Raw bytes are BLOBs.
@@ -84,4 +84,65 @@ CREATE TABLE anomaly_counts (
 CREATE TABLE stats (
 	key   TEXT PRIMARY KEY,
 	value INTEGER NOT NULL
+);
+
+-- Version 2: DNSSEC validation (analyze/validate.c).
+-- Every DNSKEY seen, per zone, with when and how often.
+CREATE TABLE keys (
+	id            INTEGER PRIMARY KEY,
+	zone          TEXT NOT NULL,       -- escaped, lowercase, trailing dot
+	tag           INTEGER NOT NULL,
+	algorithm     INTEGER NOT NULL,
+	flags         INTEGER NOT NULL,
+	fingerprint   TEXT NOT NULL,       -- SHA-256 of the RDATA, hex
+	key_bits      INTEGER,             -- public key length in bits
+	first_ts_ns   INTEGER NOT NULL,
+	last_ts_ns    INTEGER NOT NULL,
+	seen          INTEGER NOT NULL,    -- DNSKEY RRsets it appeared in
+	ttl           INTEGER,
+	tag_collision INTEGER NOT NULL,    -- another published key of the zone shares tag and algorithm
+	rdata         BLOB NOT NULL
+);
+-- One row per distinct RRSIG (owner, type covered and RDATA).
+CREATE TABLE signatures (
+	id           INTEGER PRIMARY KEY,
+	hash         BLOB NOT NULL UNIQUE, -- SHA-256 of owner | RRSIG RDATA, first 16 bytes
+	zone         TEXT NOT NULL,        -- the signer
+	owner        TEXT NOT NULL,
+	type_covered INTEGER NOT NULL,
+	algorithm    INTEGER NOT NULL,
+	key_tag      INTEGER NOT NULL,
+	labels       INTEGER NOT NULL,
+	orig_ttl     INTEGER NOT NULL,
+	inception    INTEGER NOT NULL,     -- RRSIG times, seconds since the epoch (RFC 1982 32-bit)
+	expiration   INTEGER NOT NULL,
+	first_ts_ns  INTEGER NOT NULL,
+	last_ts_ns   INTEGER NOT NULL,
+	uses         INTEGER NOT NULL,     -- checks made (one per response carrying it)
+	valid        INTEGER NOT NULL,     -- of which valid
+	reason       TEXT,                 -- last non-valid reason code (docs/validation.md)
+	ede          INTEGER,              -- the EDE a validator should give for it
+	key_id       INTEGER               -- keys.id that verified it, if any
+);
+-- One row per RRSIG checked in a response: what, where, when, verdict.
+CREATE TABLE sig_checks (
+	message_id   INTEGER NOT NULL,
+	signature_id INTEGER NOT NULL,
+	ts_ns        INTEGER NOT NULL,
+	server       TEXT NOT NULL,        -- the address that sent the response
+	verdict      TEXT NOT NULL,        -- valid, bogus, indeterminate, unsupported
+	reason       TEXT NOT NULL,        -- reason code
+	ede          INTEGER               -- NULL when valid
+);
+-- Facts worth a line in a report: collisions, limits, unpublished keys.
+CREATE TABLE findings (
+	id         INTEGER PRIMARY KEY,
+	kind       TEXT NOT NULL,
+	zone       TEXT,
+	key_tag    INTEGER,
+	detail     TEXT,
+	capture_id INTEGER,
+	frame      INTEGER,
+	message_id INTEGER,
+	ts_ns      INTEGER
 );

@@ -15,14 +15,13 @@ int an_sigcheck_init(struct an_sigcheck *sc, size_t max_keys, size_t memo_entrie
 	memset(sc, 0, sizeof(*sc));
 	sc->keys = an_pkey_cache_new(max_keys);
 	sc->memo = use_memo ? an_memo_new(memo_entries) : NULL;
-	sc->mdctx = EVP_MD_CTX_new();
 	/* Fetch the digests once: an implicit fetch per EVP_DigestVerifyInit
 	 * costs a lock and a lookup in OpenSSL 3. */
 	sc->md_sha1 = EVP_MD_fetch(NULL, "SHA1", NULL);
 	sc->md_sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
 	sc->md_sha384 = EVP_MD_fetch(NULL, "SHA384", NULL);
 	sc->md_sha512 = EVP_MD_fetch(NULL, "SHA512", NULL);
-	if (!sc->keys || (use_memo && !sc->memo) || !sc->mdctx || !sc->md_sha1 ||
+	if (!sc->keys || (use_memo && !sc->memo) || !sc->md_sha1 ||
 	    !sc->md_sha256 || !sc->md_sha384 || !sc->md_sha512) {
 		an_sigcheck_clear(sc);
 		return ST_ENOMEM;
@@ -34,7 +33,6 @@ void an_sigcheck_clear(struct an_sigcheck *sc)
 {
 	an_pkey_cache_free(sc->keys);
 	an_memo_free(sc->memo);
-	EVP_MD_CTX_free(sc->mdctx);
 	EVP_MD_free(sc->md_sha1);
 	EVP_MD_free(sc->md_sha256);
 	EVP_MD_free(sc->md_sha384);
@@ -103,33 +101,39 @@ static const EVP_MD *md_for(const struct an_sigcheck *sc, uint8_t alg)
 	}
 }
 
-/* Step 6: one verification. Returns 1 valid, 0 invalid, -1 library error. */
-static int do_verify(struct an_sigcheck *sc, EVP_PKEY *pk, uint8_t alg,
+/* Step 6: one verification with the key's prepared context (pkey.h).
+ * Returns 1 valid, 0 invalid, -1 library error. */
+static int do_verify(struct an_sigcheck *sc, const struct an_pkey *k, uint8_t alg,
 		     const uint8_t *sig, size_t sig_len, const uint8_t *data, size_t len)
 {
-	uint8_t der[2 * (48 + 3) + 2];
-	if (alg == AN_ALG_ECDSAP256SHA256 || alg == AN_ALG_ECDSAP384SHA384) {
-		sig_len = an_ecdsa_sig_to_der(sig, sig_len / 2, der, sizeof der);
-		sig = der;
-	}
-	EVP_MD_CTX *ctx = sc->mdctx;
-	EVP_MD_CTX_reset(ctx);
+	int rc;
 	sc->crypto_ops++;
-	if (EVP_DigestVerifyInit(ctx, NULL, md_for(sc, alg), NULL, pk) != 1) {
-		ERR_clear_error();
-		return -1;
+	if (k->mctx) {
+		/* EdDSA one-shot; the context is reusable (as openssl speed does) */
+		rc = EVP_DigestVerify(k->mctx, sig, sig_len, data, len);
+	} else {
+		uint8_t der[2 * (48 + 3) + 2], dg[EVP_MAX_MD_SIZE];
+		unsigned dl = 0;
+		if (alg == AN_ALG_ECDSAP256SHA256 || alg == AN_ALG_ECDSAP384SHA384) {
+			sig_len = an_ecdsa_sig_to_der(sig, sig_len / 2, der, sizeof der);
+			sig = der;
+		}
+		if (EVP_Digest(data, len, dg, &dl, md_for(sc, alg), NULL) != 1) {
+			ERR_clear_error();
+			return -1;
+		}
+		rc = EVP_PKEY_verify(k->pctx, sig, sig_len, dg, dl);
 	}
 	/* 0 is "bad signature"; OpenSSL may also return a negative value for
 	 * a signature it cannot even parse (RSA value >= modulus): both mean
 	 * the signature does not verify. Drop the error queue either way. */
-	int rc = EVP_DigestVerify(ctx, sig, sig_len, data, len);
 	if (rc != 1)
 		ERR_clear_error();
 	return rc == 1;
 }
 
 static enum an_reason key_checks(struct an_sigcheck *sc, const struct dec_rrsig *sig,
-				 const struct dec_dnskey *key, EVP_PKEY **pk,
+				 const struct dec_dnskey *key, const struct an_pkey **pk,
 				 struct an_result *res)
 {
 	const char *why;
@@ -150,7 +154,7 @@ static enum an_reason key_checks(struct an_sigcheck *sc, const struct dec_rrsig 
 		return set(res, AN_BOGUS, AN_R_KEY_MALFORMED, AN_EDE_DNSSEC_BOGUS, why);
 	if (rc != ST_OK)
 		return set(res, AN_INDETERMINATE, AN_R_INTERNAL, AN_EDE_DNSSEC_INDETERMINATE, why);
-	if (sig->sig_len != sig_len_for(key->algorithm, *pk))
+	if (sig->sig_len != sig_len_for(key->algorithm, (*pk)->pkey))
 		return set(res, AN_BOGUS, AN_R_SIG_MALFORMED, AN_EDE_DNSSEC_BOGUS, NULL);
 	return AN_R_OK;
 }
@@ -159,7 +163,7 @@ enum an_reason an_sigcheck_crypto(struct an_sigcheck *sc, const struct dec_rrsig
 				  const struct dec_dnskey *key, const uint8_t *data,
 				  size_t len, struct an_result *res)
 {
-	EVP_PKEY *pk = NULL;
+	const struct an_pkey *pk = NULL;
 	res->at = 0;
 	res->key_tag = key->tag;
 	sc->checks++;

@@ -27,7 +27,7 @@
  * is memoized; the window is never memoized.
  *
  * The context is caller storage (_init/_clear). It owns the key cache and
- * the memo it creates and a reusable EVP_MD_CTX. Not thread-safe. */
+ * the memo it creates, and the prefetched digests. Not thread-safe. */
 #pragma once
 #include <stddef.h>
 #include <stdint.h>
@@ -43,7 +43,6 @@ struct an_sigcheck {
 	uint64_t checks;               /* an_sigcheck_* calls */
 	uint64_t memo_hits;
 	/* private */
-	EVP_MD_CTX *mdctx;
 	EVP_MD *md_sha1, *md_sha256, *md_sha384, *md_sha512;
 };
 

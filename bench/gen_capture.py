@@ -682,6 +682,7 @@ def main():
     args = ap.parse_args()
     t_start = time.time()
     rnd = random.Random(args.seed)
+    random.seed(args.seed)                # dnspython shuffles RRsets with the global generator
     zones = build_zones(rnd)
     tm = build_templates(zones, rnd)
     t_built = time.time()

@@ -81,6 +81,7 @@ capmeta main "$CAP"
 # ---- machine and versions ------------------------------------------------------------------
 meta date "$(date -u '+%Y-%m-%d %H:%M UTC')"
 meta nproc "$(nproc)"
+meta load_start "$(cut -d' ' -f1-3 /proc/loadavg)"
 meta cpu "$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)"
 meta mem "$(awk '/^MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)"
 meta kernel "$(uname -r)"
@@ -145,7 +146,7 @@ if [ -z "${SKIP_TSHARK:-}" ]; then
 	measure tshark small 1 tshark -r "$SMALL" "${TSHARK_ARGS[@]}"
 fi
 
-say "1M capture: $CAP (runs interleaved: sigtrail, baseline, tshark)"
+say "main capture: $CAP (runs interleaved: sigtrail, baseline, tshark)"
 warm "$CAP"
 for i in $(seq 1 "$RUNS"); do
 	[ -z "$SIGTRAIL_OK" ] || run_sigtrail main "$CAP" "$i"
@@ -207,6 +208,9 @@ if [ -s "$W/main.sigtrail.out" ] && grep -qiE 'verif.*(/s|per s)' "$W/main.sigtr
 	grep -iE 'verif.*(/s|per s)' "$W/main.sigtrail.out" >"$W/sigtrail_verify.out"
 	meta sigtrail_verify_file "$W/sigtrail_verify.out"
 fi
+
+meta load_end "$(cut -d' ' -f1-3 /proc/loadavg)"
+meta busy "$(ps -eo pcpu=,comm= --sort=-pcpu | awk '$1 >= 20 {printf "%s %s%%; ", $2, $1}')"
 
 # ---- report --------------------------------------------------------------------------------
 $PY bench/report.py "$RESULTS" "$META" "$OUT"

@@ -66,7 +66,7 @@ def main():
             for rname, (v4, v6) in sorted(res.items()):
                 n += 1
                 fam = 6 if n % 3 == 0 else 4
-                proto = "tcp" if n % 5 == 0 else "udp"
+                proto = "tcp" if n % 8 == 0 else "udp"
                 do = (n % 4) != 1
                 bufsize = 1232 if n % 2 else 4096
                 pool.submit(ask, rname, v6 if fam == 6 else v4, fam, proto, qname, qtype, do, bufsize)

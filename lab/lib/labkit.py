@@ -188,7 +188,7 @@ class Lab:
                 "  listen-on port 53 { %s; }; listen-on-v6 port 53 { %s; };" % (v4, v6),
                 "  recursion no; dnssec-validation no; notify no; max-udp-size 4096;",
                 '  edns-udp-size 4096; session-keyfile "%s/session.key";' % d,
-                "  automatic-interface-scan no; minimal-responses no; };", "controls { };",
+                "  automatic-interface-scan no; minimal-responses yes; };", "controls { };",
                 'logging { channel f { file "%s/named.run"; severity info; print-time yes; };' % d,
                 "  category default { f; }; };"]
         for origin, text in zonemap.items():

@@ -28,7 +28,7 @@ why = ("RRSIG names key tag 33834, which matches the published DNSKEY, but the s
        "with the private key of another HSM whose public key was never published")
 sc.up(de0)
 exp_ok = {"unbound": {"clients_fail": False, "ede": []}, "bind": {"clients_fail": False, "ede": []}}
-sc.phase("healthy", 30, "old ZSK, every server's copy validates", exp_ok)
+sc.phase("healthy", 20, "old ZSK, every server's copy validates", exp_ok)
 
 serial = sc.serial + 1
 bogus = []
@@ -37,14 +37,14 @@ for s, i in copies.items():
     text, used = sc.de_sign(lambda n, t, i=i: hsm[i], pub, serial)
     lab.reload_zone(s, "de.", text)
     bogus += S.bogus_from_used(used, s, pub_labels, why)
-sc.phase("latent", 60, "fault present, good server de-a reachable: bogus upstream answers from de-b "
+sc.phase("latent", 45, "fault present, good server de-a reachable: bogus upstream answers from de-b "
          "and de-c, resolvers re-ask, clients see few or no failures",
          {"unbound": {"clients_fail": False, "ede": [], "upstream_bogus": True},
           "bind": {"clients_fail": False, "ede": [], "upstream_bogus": True}})
 
 t_out = lab.event("de-a (NSD, the only server with the published key's signatures) stops")
 lab.stop("de-a")
-sc.phase("outage", 45, "only bogus servers reachable: SERVFAIL for de. names and for unsigned and "
+sc.phase("outage", 35, "only bogus servers reachable: SERVFAIL for de. names and for unsigned and "
          "signed children (bogus NSEC3 no-DS proofs / bogus DS)",
          {"unbound": {"clients_fail": True, "ede": [6, 9]}, "bind": {"clients_fail": True, "ede": [6]}})
 
@@ -55,7 +55,7 @@ for s in ("de-b", "de-c"):
     text, used = sc.de_sign(lambda n, t, i=i: hsm[0] if t == "SOA" else hsm[i], pub, serial)
     lab.reload_zone(s, "de.", text)
     bogus += [dict(b, phase="soa-resigned") for b in S.bogus_from_used(used, s, pub_labels, why)]
-sc.phase("soa-resigned", 30, "de. SOA validates (signed by the published key), everything else "
+sc.phase("soa-resigned", 25, "de. SOA validates (signed by the published key), everything else "
          "from de. still bogus", {"unbound": {"clients_fail": True, "ede": [6, 9]},
                                   "bind": {"clients_fail": True, "ede": [6]}})
 
@@ -65,7 +65,7 @@ for s in ("de-b", "de-c"):
     text, _ = sc.de_sign(lambda n, t: hsm[0], pub, serial)
     lab.reload_zone(s, "de.", text)
 lab.start_auth("de-a", "nsd", {"de.": text})
-sc.phase("fixed", 60, "all copies validate again (resolvers may keep the zone blacked out for up to "
+sc.phase("fixed", 45, "all copies validate again (resolvers may keep the zone blacked out for up to "
          "a minute: bogus cache, unreachable-server marks)", exp_ok)
 
 sc.fault = dict(

@@ -8,8 +8,8 @@
 # One line per capture; exits non-zero if any capture fails.
 #
 # Environment: SIGTRAIL (default ./sigtrail), ORACLE_CORPUS (default
-# <repo>/../shared/corpus), ORACLE_PORTS (extra DNS ports given to both
-# tools, default "8053" when sigtrail has --port), ORACLE_ONLY (substring:
+# <repo>/../shared/corpus), ORACLE_PORTS (DNS ports given to both tools,
+# default "53 5353 8053"), ORACLE_ONLY (substring:
 # run only captures whose name contains it), ORACLE_VERBOSE=1 (also list
 # documented differences), ORACLE_REQUIRED=1 (fail rather than skip if
 # tshark is missing), PYTHON (default /usr/bin/python3).
@@ -49,64 +49,91 @@ fi
 tmp=$(mktemp -d) || exit 2
 trap 'rm -rf "$tmp"' EXIT
 
-# Extra DNS ports: tshark decodes them with decode-as, sigtrail with --port.
+# DNS ports.  tshark decodes UDP 53 and TCP 53 and 5353 as DNS by default
+# (UDP 5353 is mDNS, a separate protocol); sigtrail decodes 53 unless told
+# otherwise, and --port replaces that default.  Both tools get the same
+# list: sigtrail as --port, tshark as decode-as (facts.sh does the same for
+# the lab's 8053), so a port choice never shows up as a difference.
 sig_port_args=() cmp_port_args=()
 if "$SIGTRAIL" analyze --help 2>&1 | grep -q -- '--port'; then
-	for p in ${ORACLE_PORTS-8053}; do
+	for p in ${ORACLE_PORTS-53 5353 8053}; do
 		sig_port_args+=(--port "$p"); cmp_port_args+=(--port "$p")
 	done
 fi
 
 # name<TAB>path for every capture: *.pcap, *.pcapng, *.cap, *.pcap_ (sic:
-# suricata-verify's original.pcap_), and the same gzip'ed.
+# suricata-verify's original.pcap_), and the same gzip'ed.  Under tests/:
+# captures/, lab/ and oracle/ (not fuzz/: its seeds copy tests/captures).
 list_captures() { # DIR PREFIX
 	(cd "$1" && find . -path ./_derived -prune -o -type f \( -name '*.pcap' -o -name '*.pcapng' \
 		-o -name '*.cap' -o -name '*.pcap_' -o -name '*.pcap.gz' -o -name '*.pcapng.gz' \) -print) |
 		sed 's|^\./||' | LC_ALL=C sort | while read -r f; do printf '%s\t%s\n' "$2$f" "$1/$f"; done
 }
 {
-	list_captures tests tests/
+	for d in tests/captures tests/lab tests/oracle; do
+		[[ -d $d ]] && list_captures "$d" "$d/"
+	done
 	[[ -n $corpus ]] && list_captures "$corpus" corpus/
 } >"$tmp/list"
 
-n=0 nfail=0 failed=()
-while IFS=$'\t' read -r name path; do
-	[[ -n ${ORACLE_ONLY:-} && $name != *"$ORACLE_ONLY"* ]] && continue
-	n=$((n + 1))
-	cap=$path
+# one N NAME PATH: writes $tmp/res.N -- first line "OK ..." or "FAIL ...",
+# then indented details.
+one() {
+	local n=$1 name=$2 path=$3 cap=$3 res=$tmp/res.$1 db=$tmp/db$1.sqlite rc crc why extra
 	if [[ $path == *.gz ]]; then
 		cap=$tmp/cap$n.$(basename "${path%.gz}" | sed 's/.*\.//')
 		if ! gzip -dc "$path" >"$cap"; then
-			printf '%-72s FAIL gunzip\n' "$name"; nfail=$((nfail + 1)); failed+=("$name"); continue
+			printf '%-72s FAIL gunzip\n' "$name" >"$res"; return
 		fi
 	fi
-	db=$tmp/db$n.sqlite
-	"$SIGTRAIL" analyze "$cap" "${sig_port_args[@]}" -o "$db" >"$tmp/out" 2>&1 </dev/null
+	"$SIGTRAIL" analyze "$cap" "${sig_port_args[@]}" -o "$db" >"$tmp/out$n" 2>&1 </dev/null
 	rc=$?
 	# 0 ok, 1 validation failures found, 4 capture cut off (analysed what was
 	# there): compare.  Anything else only if EXCEPTIONS says so, per capture.
 	if ((rc != 0 && rc != 1 && rc != 4)); then
-		why=$("$PYTHON" $oracle/compare.py --exit-codes "$exc" "$name" | awk -v c=$rc '$1 == c { $1 = ""; print; exit }')
+		why=$("$PYTHON" $oracle/compare.py --exit-codes "$exc" "$name" |
+			awk -v c=$rc '$1 == c { $1 = ""; print; exit }')
 		if [[ -n $why ]]; then
-			printf '%-72s OK refused, exit %d as documented:%s\n' "$name" $rc "$why"
+			printf '%-72s OK refused, exit %d as documented:%s\n' "$name" $rc "$why" >"$res"
 		else
-			printf '%-72s FAIL sigtrail exit %d\n' "$name" $rc
-			tail -n 5 "$tmp/out" | sed 's/^/    /'
-			nfail=$((nfail + 1)); failed+=("$name")
+			{ printf '%-72s FAIL sigtrail exit %d\n' "$name" $rc
+			  tail -n 5 "$tmp/out$n" | sed 's/^/    /'; } >"$res"
 		fi
-		rm -f "$db"; continue
+	else
+		local args=(--exceptions "$exc" --name "$name" "${cmp_port_args[@]}")
+		[[ -n ${ORACLE_VERBOSE:-} ]] && args+=(--verbose)
+		"$PYTHON" $oracle/compare.py "${args[@]}" "$cap" "$db" >"$tmp/cmp$n" 2>&1
+		crc=$?
+		extra=""; ((rc == 4)) && extra=" (sigtrail: capture cut off, exit 4)"
+		{ if ((crc == 0)); then
+			printf '%-72s %s%s\n' "$name" "$(head -n 1 "$tmp/cmp$n")" "$extra"
+		  else
+			printf '%-72s FAIL %s%s\n' "$name" "$(head -n 1 "$tmp/cmp$n")" "$extra"
+		  fi
+		  tail -n +2 "$tmp/cmp$n" | sed 's/^/  /'; } >"$res"
 	fi
-	args=(--exceptions "$exc" --name "$name" "${cmp_port_args[@]}")
-	[[ -n ${ORACLE_VERBOSE:-} ]] && args+=(--verbose)
-	"$PYTHON" $oracle/compare.py "${args[@]}" "$cap" "$db" >"$tmp/cmp" 2>&1
-	crc=$?
-	extra=""; ((rc == 4)) && extra=" (sigtrail: capture cut off)"
-	printf '%-72s %s%s\n' "$name" "$(head -n 1 "$tmp/cmp")" "$extra"
-	tail -n +2 "$tmp/cmp" | sed 's/^/  /'
-	if ((crc != 0)); then nfail=$((nfail + 1)); failed+=("$name"); fi
-	rm -f "$db"
-	[[ $path == *.gz ]] && rm -f "$cap"
+	rm -f "$db" "$tmp/out$n" "$tmp/cmp$n"
+	[[ $cap != "$path" ]] && rm -f "$cap"
+}
+
+# Two captures at a time (ORACLE_JOBS): tshark's start-up dominates.
+jobs_max=${ORACLE_JOBS:-2}
+n=0
+while IFS=$'\t' read -r name path; do
+	[[ -n ${ORACLE_ONLY:-} && $name != *"$ORACLE_ONLY"* ]] && continue
+	n=$((n + 1))
+	one $n "$name" "$path" &
+	while (($(jobs -rp | wc -l) >= jobs_max)); do wait -n; done
 done <"$tmp/list"
+wait
+
+nfail=0 failed=()
+for ((i = 1; i <= n; i++)); do
+	cat "$tmp/res.$i"
+	if [[ $(head -n 1 "$tmp/res.$i" | awk '{print $2}') == FAIL ]]; then
+		nfail=$((nfail + 1)); failed+=("$(head -n 1 "$tmp/res.$i" | awk '{print $1}')")
+	fi
+done
 
 echo "tshark oracle: $n captures, $((n - nfail)) agree, $nfail differ"
 if ((nfail)); then printf '  differs: %s\n' "${failed[@]}"; exit 1; fi

@@ -19,6 +19,7 @@
 #include <ldns/ldns.h>
 
 #include "analyze/canon.h"
+#include "analyze/ecrecover.h"
 #include "analyze/keyshape.h"
 #include "analyze/sigcheck.h"
 #include "util/err.h"
@@ -183,6 +184,17 @@ static void run_vec(struct an_sigcheck *sc, const struct vec *v)
 	ok(r.reason == AN_R_NOT_YET_VALID && r.ede == 8, "%s: not yet valid 1 s before (EDE %u)",
 	   v->name, r.ede);
 
+	if (sig.algorithm == 13 || sig.algorithm == 14) {
+		struct an_ec_candidate c[AN_ECRECOVER_MAX];
+		int n = an_ecrecover(sig.algorithm, sig.sig, sig.sig_len, data.data, data.len, c, NULL);
+		int found = 0;
+		for (int i = 0; i < n; i++)
+			found |= c[i].key_len == key.key_len &&
+				 memcmp(c[i].key, key.key, key.key_len) == 0 &&
+				 c[i].tag_ksk == v->tag;
+		ok(found, "%s: the RFC's key (KSK tag %u) recovered from the RFC's signature",
+		   v->name, v->tag);
+	}
 	/* flipped signature bit */
 	uint8_t bad[1024];
 	memcpy(bad, srd, sl);

@@ -55,7 +55,7 @@ static const char index_sql[] =
 
 enum db_stmt {
 	ST_MSG, ST_OPT, ST_EDE, ST_ANOM, ST_CAPTURE, ST_META, ST_STAT, ST_COUNT,
-	ST_KEY, ST_KEY_UPDATE, ST_SIG, ST_SIG_CHECK, ST_FINDING,
+	ST_KEY, ST_KEY_UPDATE, ST_SIG, ST_SIG_CHECK, ST_FINDING, ST_RECOVERED,
 	ST_N
 };
 
@@ -81,9 +81,10 @@ static const char *const stmt_sql[ST_N] = {
 		   " ON CONFLICT(hash) DO UPDATE SET last_ts_ns = excluded.last_ts_ns,"
 		   " uses = uses + 1, valid = valid + excluded.valid,"
 		   " reason = coalesce(excluded.reason, reason), ede = coalesce(excluded.ede, ede),"
-		   " key_id = coalesce(excluded.key_id, key_id) RETURNING id",
+		   " key_id = coalesce(excluded.key_id, key_id) RETURNING id, uses",
 	[ST_SIG_CHECK] = "INSERT INTO sig_checks VALUES (?,?,?,?,?,?,?)",
 	[ST_FINDING] = "INSERT INTO findings VALUES (NULL,?,?,?,?,?,?,?,?)",
+	[ST_RECOVERED] = "INSERT INTO recovered_keys VALUES (NULL,?,?,?,?,?,?,?,?,?,?)",
 };
 
 /* Anomaly kinds are static strings from the code, so a small table keyed
@@ -514,7 +515,7 @@ int an_db_update_key(struct an_db *db, int64_t id, const struct an_db_key *k)
 	return db_step(db, s);
 }
 
-int64_t an_db_use_signature(struct an_db *db, const struct an_db_sig *g)
+int64_t an_db_use_signature(struct an_db *db, const struct an_db_sig *g, int64_t *uses)
 {
 	if (db_begin(db))
 		return ST_EDB;
@@ -541,6 +542,7 @@ int64_t an_db_use_signature(struct an_db *db, const struct an_db_sig *g)
 		sqlite3_bind_int64(s, 16, g->key_id);
 	int rc = sqlite3_step(s);
 	int64_t id = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	*uses = rc == SQLITE_ROW ? sqlite3_column_int64(s, 1) : 0;
 	if (rc == SQLITE_ROW)
 		rc = sqlite3_step(s);
 	sqlite3_reset(s);
@@ -586,6 +588,25 @@ int an_db_add_finding(struct an_db *db, const struct an_db_finding *f)
 	if (f->message_id > 0)
 		sqlite3_bind_int64(s, 7, f->message_id);
 	sqlite3_bind_int64(s, 8, f->ts_ns);
+	db->pending++;
+	return db_step(db, s);
+}
+
+int an_db_add_recovered(struct an_db *db, const struct an_db_recovered *r)
+{
+	if (db_begin(db))
+		return ST_EDB;
+	sqlite3_stmt *s = db->st[ST_RECOVERED];
+	sqlite3_bind_text(s, 1, r->zone, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(s, 2, r->algorithm);
+	sqlite3_bind_int(s, 3, r->signature_tag);
+	sqlite3_bind_int(s, 4, r->tag_zsk);
+	sqlite3_bind_int(s, 5, r->tag_ksk);
+	sqlite3_bind_blob(s, 6, r->key, (int)r->key_len, SQLITE_STATIC);
+	sqlite3_bind_text(s, 7, r->fingerprint, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 8, (sqlite3_int64)r->signatures);
+	sqlite3_bind_int64(s, 9, r->first_ts_ns);
+	sqlite3_bind_int64(s, 10, r->last_ts_ns);
 	db->pending++;
 	return db_step(db, s);
 }

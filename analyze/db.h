@@ -77,8 +77,9 @@ struct an_db_sig {
 	int ede;                  /* -1 for none */
 	int64_t key_id;           /* 0 unless a stored key verified it */
 };
-/* Inserts the signature or counts one more use of it; returns its id. */
-int64_t an_db_use_signature(struct an_db *db, const struct an_db_sig *g);
+/* Inserts the signature or counts one more use of it; returns its id and
+ * sets *uses to its use count (1 when it was new). */
+int64_t an_db_use_signature(struct an_db *db, const struct an_db_sig *g, int64_t *uses);
 int an_db_add_sig_check(struct an_db *db, int64_t message_id, int64_t signature_id,
 			int64_t ts_ns, const char *server, const char *verdict,
 			const char *reason, int ede);
@@ -94,6 +95,17 @@ struct an_db_finding {
 	int64_t ts_ns;
 };
 int an_db_add_finding(struct an_db *db, const struct an_db_finding *f);
+
+struct an_db_recovered {
+	const char *zone, *fingerprint;
+	uint8_t algorithm;
+	uint16_t signature_tag, tag_zsk, tag_ksk;
+	const uint8_t *key;
+	size_t key_len;
+	uint64_t signatures;
+	int64_t first_ts_ns, last_ts_ns;
+};
+int an_db_add_recovered(struct an_db *db, const struct an_db_recovered *r);
 
 /* Reader: a sqlite3 handle on an untrusted database, or NULL with err
  * filled (missing file, not a database, wrong schema version). Close

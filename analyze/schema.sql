@@ -146,3 +146,18 @@ CREATE TABLE findings (
 	message_id INTEGER,
 	ts_ns      INTEGER
 );
+-- Public keys recovered from failing ECDSA signatures (algorithms 13, 14)
+-- that explain two or more distinct failing signatures: unpublished keys.
+CREATE TABLE recovered_keys (
+	id            INTEGER PRIMARY KEY,
+	zone          TEXT NOT NULL,
+	algorithm     INTEGER NOT NULL,
+	signature_tag INTEGER NOT NULL,    -- the key tag the failing RRSIGs carried
+	tag_zsk       INTEGER NOT NULL,    -- the recovered key's tag with flags 256
+	tag_ksk       INTEGER NOT NULL,    -- and with flags 257
+	public_key    BLOB NOT NULL,       -- x||y as in a DNSKEY (RFC 6605)
+	fingerprint   TEXT NOT NULL,       -- SHA-256 of the DNSKEY RDATA with flags 256, hex
+	signatures    INTEGER NOT NULL,    -- distinct failing signatures it made
+	first_ts_ns   INTEGER NOT NULL,
+	last_ts_ns    INTEGER NOT NULL
+);

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "analyze/canon.h"
+#include "analyze/cluster.h"
+#include "analyze/ecrecover.h"
 #include "analyze/keystore.h"
 #include "analyze/sigcheck.h"
 #include "analyze/validate.h"
@@ -47,6 +49,8 @@ struct an_validator {
 	struct st_arena *arena;          /* re-decoding pending responses */
 	struct an_wire *rds;             /* AN_CANON_MAX_RRS scratch slots */
 	EVP_MD_CTX *md;                  /* signature identity hashes */
+	struct an_cluster *cluster;      /* keys recovered from failing ECDSA signatures */
+	uint64_t recoveries;             /* an_ecrecover calls made, all responses */
 	struct val_pending *pend;        /* FIFO ring, capture-time order */
 	size_t phead, pcount, pbytes;
 	uint64_t *firsts;                /* hashes of findings already made */
@@ -108,8 +112,9 @@ struct an_validator *an_validator_new(struct an_db *db)
 	v->firsts = calloc(VAL_FIRSTS_MAX, sizeof(*v->firsts));
 	v->rds = calloc(AN_CANON_MAX_RRS, sizeof(*v->rds));
 	v->md = EVP_MD_CTX_new();
+	v->cluster = an_cluster_new();
 	an_buf_init(&v->signed_data, 0);
-	if (!v->ks || !v->arena || !v->pend || !v->firsts || !v->rds || !v->md ||
+	if (!v->ks || !v->arena || !v->pend || !v->firsts || !v->rds || !v->md || !v->cluster ||
 	    an_sigcheck_init(&v->sc, 0, 0, 1) != ST_OK) {
 		an_validator_free(v);
 		return NULL;
@@ -127,6 +132,7 @@ void an_validator_free(struct an_validator *v)
 	free(v->firsts);
 	free(v->rds);
 	EVP_MD_CTX_free(v->md);
+	an_cluster_free(v->cluster);
 	an_keystore_free(v->ks);
 	an_sigcheck_clear(&v->sc);
 	an_buf_clear(&v->signed_data);
@@ -356,6 +362,27 @@ static void check_rrsig(struct an_validator *v, const struct val_ref *r, const s
 
 /* --- recording -------------------------------------------------------- */
 
+/* A distinct ECDSA signature that fails under the published key with its
+ * tag: recover the keys that could have made it (the signed data is still
+ * in v->signed_data) and count them. Budgeted like verification
+ * (THREATS F14): at most AN_VAL_MAX_RECOVER in a whole run, and only once
+ * per distinct signature. */
+static void recover_signer(struct an_validator *v, const struct val_ref *r,
+			   const struct dec_rrsig *sig)
+{
+	if ((sig->algorithm != 13 && sig->algorithm != 14) || v->recoveries >= AN_VAL_MAX_RECOVER)
+		return;
+	struct an_ec_candidate cand[AN_ECRECOVER_MAX];
+	uint64_t ops = 0;
+	v->recoveries++;
+	int n = an_ecrecover(sig->algorithm, sig->sig, sig->sig_len, v->signed_data.data,
+			     v->signed_data.len, cand, &ops);
+	v->st.recovery_ops += ops;
+	if (n > 0 && an_cluster_add(v->cluster, &sig->signer, sig->algorithm, sig->key_tag,
+				    cand, n, r->ts_ns) != ST_OK)
+		v->err = ST_ENOMEM;
+}
+
 static void record(struct an_validator *v, const struct val_ref *r, const struct dec_msg *m,
 		   uint16_t si, const struct dec_rrsig *sig, const struct val_outcome *o)
 {
@@ -385,7 +412,8 @@ static void record(struct an_validator *v, const struct val_ref *r, const struct
 		.ts_ns = r->ts_ns, .valid = valid, .reason = o->reason, .ede = o->ede,
 		.key_id = o->key_id,
 	};
-	int64_t sid = an_db_use_signature(v->db, &g);
+	int64_t uses = 0;
+	int64_t sid = an_db_use_signature(v->db, &g, &uses);
 	if (sid < 0 || an_db_add_sig_check(v->db, r->msg_id, sid, r->ts_ns, r->server,
 					   o->verdict, o->reason, o->ede) != ST_OK) {
 		v->err = ST_EDB;
@@ -401,6 +429,8 @@ static void record(struct an_validator *v, const struct val_ref *r, const struct
 		v->st.unsupported++;
 	else
 		v->st.indeterminate++;
+	if (uses == 1 && !strcmp(o->reason, "unpublished_key"))
+		recover_signer(v, r, sig);
 	char detail[2 * DEC_NAME_TEXT_MAX + 128];
 	snprintf(detail, sizeof(detail), "%s: RRSIG %s by %s key tag %u algorithm %u, from %s",
 		 o->reason, owner, zone, sig->key_tag, sig->algorithm, r->server);
@@ -586,12 +616,52 @@ static void store_zone_keys(void *ctx, struct an_zone_keys *z)
 	}
 }
 
+static void store_recovered(void *ctx, const struct an_cluster_key *k);
+
 int an_validator_finish(struct an_validator *v)
 {
 	pend_drain(v, 0, 1);
 	an_keystore_each(v->ks, store_zone_keys, v);
+	/* A candidate behind two or more distinct failing signatures is a
+	 * real key; the other candidates of each signature are noise. */
+	an_cluster_each(v->cluster, 2, store_recovered, v);
 	v->st.crypto_ops = v->sc.crypto_ops;
 	v->st.memo_hits = v->sc.memo_hits;
 	v->st.keystore_limited = an_keystore_limited(v->ks);
 	return v->err;
+}
+
+/* --- unpublished keys, at the end ------------------------------------- */
+
+static void store_recovered(void *ctx, const struct an_cluster_key *k)
+{
+	struct an_validator *v = ctx;
+	if (v->err)
+		return;
+	char zone[DEC_NAME_TEXT_MAX], fp[65];
+	dec_name_to_text(&k->zone, zone, sizeof(zone));
+	/* Fingerprint of the DNSKEY this key would be as a ZSK, to compare
+	 * with keys.fingerprint and with what a signer's key files say. */
+	uint8_t rdata[4 + 96], digest[EVP_MAX_MD_SIZE];
+	unsigned dlen = 0;
+	rdata[0] = 1;
+	rdata[1] = 0;
+	rdata[2] = 3;
+	rdata[3] = k->algorithm;
+	memcpy(rdata + 4, k->key, k->key_len);
+	if (!EVP_Digest(rdata, 4u + k->key_len, digest, &dlen, EVP_sha256(), NULL)) {
+		v->err = ST_ENOMEM;
+		return;
+	}
+	for (unsigned i = 0; i < 32; i++)
+		snprintf(fp + 2 * i, 3, "%02x", digest[i]);
+	struct an_db_recovered row = {
+		.zone = zone, .fingerprint = fp, .algorithm = k->algorithm,
+		.signature_tag = k->sig_tag, .tag_zsk = k->tag_zsk, .tag_ksk = k->tag_ksk,
+		.key = k->key, .key_len = k->key_len, .signatures = k->signatures,
+		.first_ts_ns = k->first_ns, .last_ts_ns = k->last_ns,
+	};
+	if (an_db_add_recovered(v->db, &row) != ST_OK)
+		v->err = ST_EDB;
+	v->st.recovered_keys++;
 }

@@ -35,6 +35,7 @@
 #define AN_VAL_GRACE_NS 10000000000LL        /* 10 s of capture time */
 #define AN_VAL_PENDING_MAX 4096              /* responses waiting for keys */
 #define AN_VAL_PENDING_BYTES (16u << 20)
+#define AN_VAL_MAX_RECOVER 65536             /* ECDSA key recoveries per run */
 
 struct an_val_stats {
 	uint64_t responses;      /* responses carrying at least one RRSIG */
@@ -43,6 +44,7 @@ struct an_val_stats {
 	uint64_t deferred, pending_evicted, limit_hits;
 	uint64_t crypto_ops, memo_hits;
 	uint64_t keys, keystore_limited;
+	uint64_t recovery_ops, recovered_keys;
 };
 
 struct an_validator;

@@ -29,10 +29,11 @@ void rep_format_time(char *dst, size_t dstlen, long long ts_ns, long long resol_
 		digits--;
 	for (int i = digits; i < 9; i++)
 		frac /= 10;
-	if (digits)
-		snprintf(dst, dstlen, "%s.%0*lldZ", base, digits, frac);
-	else
-		snprintf(dst, dstlen, "%sZ", base);
+	/* The return value is checked so that gcc knows a cut is handled. */
+	int n = digits ? snprintf(dst, dstlen, "%s.%0*lldZ", base, digits, frac)
+		       : snprintf(dst, dstlen, "%sZ", base);
+	if (n < 0 && dstlen)
+		dst[0] = '\0';
 }
 
 static void format_duration(char *dst, size_t dstlen, long long ns)
@@ -213,6 +214,92 @@ static void print_anomalies(sqlite3 *h, FILE *out)
 	sqlite3_finalize(s);
 }
 
+static void print_verdicts(sqlite3 *h, FILE *out)
+{
+	long long checks = scalar(h, "SELECT count(*) FROM sig_checks");
+	if (checks <= 0) {
+		fprintf(out, "validation   no RRSIG checked\n");
+		return;
+	}
+	fprintf(out, "validation   %lld RRSIG checks: %lld valid, %lld bogus, %lld indeterminate,"
+		" %lld unsupported (%lld distinct signatures, %lld keys seen)\n", checks,
+		scalar(h, "SELECT count(*) FROM sig_checks WHERE verdict = 'valid'"),
+		scalar(h, "SELECT count(*) FROM sig_checks WHERE verdict = 'bogus'"),
+		scalar(h, "SELECT count(*) FROM sig_checks WHERE verdict = 'indeterminate'"),
+		scalar(h, "SELECT count(*) FROM sig_checks WHERE verdict = 'unsupported'"),
+		scalar(h, "SELECT count(*) FROM signatures"), scalar(h, "SELECT count(*) FROM keys"));
+	sqlite3_stmt *s;
+	if (sqlite3_prepare_v2(h, "SELECT reason, ede, count(*) FROM sig_checks WHERE verdict != 'valid'"
+			       " GROUP BY reason, ede ORDER BY count(*) DESC", -1, &s, NULL) != SQLITE_OK)
+		return;
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		char reason[64];
+		fprintf(out, "             %-22s EDE %-3d %lld\n", col_text(s, 0, reason, sizeof(reason)),
+			sqlite3_column_int(s, 1), sqlite3_column_int64(s, 2));
+	}
+	sqlite3_finalize(s);
+}
+
+/* The table that shows a fault present on some servers only: per failing
+ * zone and key tag, what each server's signatures did. */
+static void print_attribution(sqlite3 *h, FILE *out)
+{
+	sqlite3_stmt *s;
+	if (sqlite3_prepare_v2(h, "SELECT s.zone, s.key_tag, s.algorithm, c.server,"
+			       " sum(c.verdict = 'valid'), sum(c.verdict != 'valid'),"
+			       " max(CASE WHEN c.verdict != 'valid' THEN c.reason END)"
+			       " FROM sig_checks c JOIN signatures s ON s.id = c.signature_id"
+			       " WHERE s.zone IN (SELECT zone FROM signatures WHERE valid < uses)"
+			       " GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 4 LIMIT 200", -1, &s, NULL) != SQLITE_OK)
+		return;
+	char last[1100] = "";
+	int last_tag = -1;
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		char zone[1100], server[64], reason[64];
+		col_text(s, 0, zone, sizeof(zone));
+		int tag = sqlite3_column_int(s, 1);
+		if (strcmp(zone, last) || tag != last_tag)
+			fprintf(out, "zone %s key tag %d algorithm %d\n", zone, tag, sqlite3_column_int(s, 2));
+		snprintf(last, sizeof(last), "%s", zone);
+		last_tag = tag;
+		long long bad = sqlite3_column_int64(s, 5);
+		fprintf(out, "             server %-39s %6lld valid %6lld failed%s%s\n",
+			col_text(s, 3, server, sizeof(server)), sqlite3_column_int64(s, 4), bad,
+			bad ? "  " : "", bad ? col_text(s, 6, reason, sizeof(reason)) : "");
+	}
+	sqlite3_finalize(s);
+}
+
+static void print_keys(sqlite3 *h, FILE *out)
+{
+	sqlite3_stmt *s;
+	if (sqlite3_prepare_v2(h, "SELECT zone, tag, algorithm, count(*) FROM keys WHERE tag_collision"
+			       " GROUP BY 1, 2, 3", -1, &s, NULL) == SQLITE_OK) {
+		while (sqlite3_step(s) == SQLITE_ROW) {
+			char zone[1100];
+			fprintf(out, "collision    %s: %lld published keys share tag %d (algorithm %d)\n",
+				col_text(s, 0, zone, sizeof(zone)), sqlite3_column_int64(s, 3),
+				sqlite3_column_int(s, 1), sqlite3_column_int(s, 2));
+		}
+		sqlite3_finalize(s);
+	}
+	if (sqlite3_prepare_v2(h, "SELECT zone, signature_tag, algorithm, count(*), sum(signatures),"
+			       " min(first_ts_ns), max(last_ts_ns), group_concat(substr(fingerprint, 1, 16), ' ')"
+			       " FROM recovered_keys GROUP BY 1, 2, 3", -1, &s, NULL) != SQLITE_OK)
+		return;
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		char zone[1100], a[64], b[64], fps[400];
+		rep_format_time(a, sizeof(a), sqlite3_column_int64(s, 5), 1000000000);
+		rep_format_time(b, sizeof(b), sqlite3_column_int64(s, 6), 1000000000);
+		fprintf(out, "unpublished  %s: %lld unpublished keys with tag %d (algorithm %d) made %lld"
+			" failing signatures between %s and %s\n             key fingerprints %s\n",
+			col_text(s, 0, zone, sizeof(zone)), sqlite3_column_int64(s, 3),
+			sqlite3_column_int(s, 1), sqlite3_column_int(s, 2), sqlite3_column_int64(s, 4),
+			a, b, col_text(s, 7, fps, sizeof(fps)));
+	}
+	sqlite3_finalize(s);
+}
+
 int rep_summary(const char *path, FILE *out, char *err, size_t errlen)
 {
 	sqlite3 *h = an_db_open_read(path, err, errlen);
@@ -225,6 +312,9 @@ int rep_summary(const char *path, FILE *out, char *err, size_t errlen)
 	print_ede(h, out);
 	print_servfail_names(h, out);
 	print_transactions(h, out);
+	print_verdicts(h, out);
+	print_keys(h, out);
+	print_attribution(h, out);
 	print_anomalies(h, out);
 	sqlite3_close(h);
 	return ST_OK;
@@ -239,6 +329,8 @@ int rep_summary_brief(const char *path, FILE *out, char *err, size_t errlen)
 	print_counts(h, out);
 	print_rcodes(h, out);
 	print_ede(h, out);
+	print_verdicts(h, out);
+	print_keys(h, out);
 	sqlite3_close(h);
 	return ST_OK;
 }

@@ -35,9 +35,9 @@ def ask(resolver, addr, fam, proto, qname, qtype, do, bufsize):
         t0 = time.time()
         try:
             if attempt == "udp":
-                r = dns.query.udp(q, addr, timeout=6, source=SRC[fam], ignore_trailing=True)
+                r = dns.query.udp(q, addr, timeout=12, source=SRC[fam], ignore_trailing=True)
             else:
-                r = dns.query.tcp(q, addr, timeout=6, source=SRC[fam])
+                r = dns.query.tcp(q, addr, timeout=12, source=SRC[fam])
         except Exception as e:  # timeouts are part of the story too
             log(dict(base, t=round(t0, 6), rt=round(time.time(), 6), proto=attempt, timeout=True,
                      error=type(e).__name__))
@@ -55,7 +55,7 @@ def ask(resolver, addr, fam, proto, qname, qtype, do, bufsize):
 def main():
     qs = plan["queries"]
     res = plan["resolvers"]
-    pool = ThreadPoolExecutor(max_workers=16)
+    pool = ThreadPoolExecutor(max_workers=48)
     i = n = 0
     next_t = time.time()
     while not os.path.exists(stopfile):

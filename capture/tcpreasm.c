@@ -382,7 +382,7 @@ static size_t trim_old(struct cap_tcpreasm *r, struct flow *fl, struct dir *d,
 	uint32_t behind = d->next_seq - seq;
 	size_t old = behind < n ? behind : n;
 	size_t held = d->len; /* buf[0 .. len) ends at next_seq */
-	if (behind <= held) {
+	if (old > 0 && behind <= held) {
 		const uint8_t *mine = d->buf + (held - behind);
 		if (memcmp(mine, p, old) != 0)
 			conflict(r, fl, frame_at(d, d->pos + held - behind));

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "analyze/anchor.h"
 #include "analyze/run.h"
 #include "report/summary.h"
 #include "util/err.h"
@@ -24,7 +25,7 @@ enum exit_code {
 };
 
 static const char usage_text[] =
-	"usage: sigtrail analyze [-o DB] [-p PORT]... [-q] [-v] CAPTURE...\n"
+	"usage: sigtrail analyze [-o DB] [-p PORT]... [-a FILE]... [--no-root-anchor] [-q] [-v] CAPTURE...\n"
 	"       sigtrail summary DB\n"
 	"       sigtrail --version | --help\n"
 	"\n"
@@ -37,6 +38,9 @@ static const char usage_text[] =
 	"analyze options:\n"
 	"  -o, --output DB   database to write (default sigtrail.db; replaced)\n"
 	"  -p, --port PORT   a DNS port (repeatable; default 53)\n"
+	"  -a, --anchor FILE trust anchors: DS or DNSKEY records in presentation\n"
+	"                    format, as unbound's trust-anchor-file (repeatable)\n"
+	"  --no-root-anchor  do not trust the built-in IANA root KSKs (20326, 38696)\n"
 	"  -q, --quiet       no progress and no closing summary\n"
 	"  -v, --verbose     more diagnostics on stderr (-vv for debug)\n"
 	"\n"
@@ -80,6 +84,8 @@ static int cmd_analyze(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "port", required_argument, NULL, 'p' },
+		{ "anchor", required_argument, NULL, 'a' },
+		{ "no-root-anchor", no_argument, NULL, 'R' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -87,9 +93,20 @@ static int cmd_analyze(int argc, char **argv)
 	};
 	struct an_run_opts o = { .db_path = "sigtrail.db" };
 	cap_config_defaults(&o.cap);
+	static struct an_anchors anchors; /* large: not on the stack */
+	const char *anchor_files[16];
+	int nanchor_files = 0, root_anchor = 1;
 	int quiet = 0, user_ports = 0, c;
-	while ((c = getopt_long(argc, argv, "o:p:qvh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:p:a:qvh", longopts, NULL)) != -1) {
 		switch (c) {
+		case 'a':
+			if (nanchor_files == 16) {
+				st_log(ST_LOG_ERROR, NULL, "at most 16 anchor files");
+				return EXIT_USAGE;
+			}
+			anchor_files[nanchor_files++] = optarg;
+			break;
+		case 'R': root_anchor = 0; break;
 		case 'o': o.db_path = optarg; break;
 		case 'q': quiet = 1; break;
 		case 'v': st_log_verbosity++; break;
@@ -111,6 +128,17 @@ static int cmd_analyze(int argc, char **argv)
 		st_log(ST_LOG_ERROR, "analyze", "no capture file given");
 		return usage(stderr, EXIT_USAGE);
 	}
+	if (root_anchor)
+		an_anchors_builtin(&anchors);
+	for (int i = 0; i < nanchor_files; i++) {
+		char err[512];
+		int rc = an_anchors_load(&anchors, anchor_files[i], err, sizeof(err));
+		if (rc != ST_OK) {
+			st_log(ST_LOG_ERROR, NULL, "%s", err);
+			return rc == ST_EIO ? EXIT_INPUT : EXIT_USAGE;
+		}
+	}
+	o.anchors = &anchors;
 	o.captures = (const char *const *)argv + optind;
 	o.ncaptures = (size_t)(argc - optind);
 	o.progress = !quiet && isatty(STDERR_FILENO) ? stderr : NULL;

@@ -55,7 +55,7 @@ static const char index_sql[] =
 
 enum db_stmt {
 	ST_MSG, ST_OPT, ST_EDE, ST_ANOM, ST_CAPTURE, ST_META, ST_STAT, ST_COUNT,
-	ST_KEY, ST_KEY_UPDATE, ST_SIG, ST_SIG_CHECK, ST_FINDING, ST_RECOVERED,
+	ST_KEY, ST_KEY_UPDATE, ST_SIG, ST_SIG_CHECK, ST_FINDING, ST_RECOVERED, ST_RESPONSE,
 	ST_N
 };
 
@@ -82,7 +82,8 @@ static const char *const stmt_sql[ST_N] = {
 		   " uses = uses + 1, valid = valid + excluded.valid,"
 		   " reason = coalesce(excluded.reason, reason), ede = coalesce(excluded.ede, ede),"
 		   " key_id = coalesce(excluded.key_id, key_id) RETURNING id, uses",
-	[ST_SIG_CHECK] = "INSERT INTO sig_checks VALUES (?,?,?,?,?,?,?)",
+	[ST_SIG_CHECK] = "INSERT INTO sig_checks VALUES (?,?,?,?,?,?,?,?)",
+	[ST_RESPONSE] = "INSERT OR REPLACE INTO response_verdicts VALUES (?,?,?,?)",
 	[ST_FINDING] = "INSERT INTO findings VALUES (NULL,?,?,?,?,?,?,?,?)",
 	[ST_RECOVERED] = "INSERT INTO recovered_keys VALUES (NULL,?,?,?,?,?,?,?,?,?,?)",
 };
@@ -555,7 +556,7 @@ int64_t an_db_use_signature(struct an_db *db, const struct an_db_sig *g, int64_t
 
 int an_db_add_sig_check(struct an_db *db, int64_t message_id, int64_t signature_id,
 			int64_t ts_ns, const char *server, const char *verdict,
-			const char *reason, int ede)
+			const char *reason, int ede, const char *chain)
 {
 	if (db_begin(db))
 		return ST_EDB;
@@ -568,6 +569,23 @@ int an_db_add_sig_check(struct an_db *db, int64_t message_id, int64_t signature_
 	sqlite3_bind_text(s, 6, reason, -1, SQLITE_STATIC);
 	if (ede >= 0)
 		sqlite3_bind_int(s, 7, ede);
+	sqlite3_bind_text(s, 8, chain, -1, SQLITE_STATIC);
+	db->pending++;
+	return db_step(db, s);
+}
+
+int an_db_add_response_verdict(struct an_db *db, int64_t message_id, const char *expected,
+			       const char *reason, int ede)
+{
+	if (db_begin(db))
+		return ST_EDB;
+	sqlite3_stmt *s = db->st[ST_RESPONSE];
+	sqlite3_bind_int64(s, 1, message_id);
+	sqlite3_bind_text(s, 2, expected, -1, SQLITE_STATIC);
+	if (reason)
+		sqlite3_bind_text(s, 3, reason, -1, SQLITE_STATIC);
+	if (ede >= 0)
+		sqlite3_bind_int(s, 4, ede);
 	db->pending++;
 	return db_step(db, s);
 }

@@ -82,7 +82,10 @@ struct an_db_sig {
 int64_t an_db_use_signature(struct an_db *db, const struct an_db_sig *g, int64_t *uses);
 int an_db_add_sig_check(struct an_db *db, int64_t message_id, int64_t signature_id,
 			int64_t ts_ns, const char *server, const char *verdict,
-			const char *reason, int ede);
+			const char *reason, int ede, const char *chain);
+/* expected: static text; reason static or NULL; ede -1 for none. */
+int an_db_add_response_verdict(struct an_db *db, int64_t message_id, const char *expected,
+			       const char *reason, int ede);
 
 struct an_db_finding {
 	const char *kind;         /* static snake_case */

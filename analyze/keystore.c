@@ -11,6 +11,7 @@ struct an_keystore {
 	struct an_zone_keys **slot;
 	size_t nslot, nzones;
 	uint64_t limited;
+	uint64_t gen;
 };
 
 static uint64_t zone_hash(const struct dec_name *n)
@@ -109,7 +110,8 @@ static void mark_collisions(struct an_zone_keys *z, struct an_key *k)
 {
 	for (unsigned i = 0; i < z->nkeys; i++) {
 		struct an_key *o = &z->keys[i];
-		if (o != k && o->dk.tag == k->dk.tag && o->dk.algorithm == k->dk.algorithm)
+		if (o != k && o->published && o->dk.tag == k->dk.tag &&
+		    o->dk.algorithm == k->dk.algorithm)
 			o->tag_collision = k->tag_collision = true;
 	}
 }
@@ -165,13 +167,22 @@ struct an_key *an_keystore_add(struct an_keystore *ks, const struct dec_name *zo
 	k->first_ns = k->last_ns = ts_ns;
 	k->seen = 1;
 	k->ttl = ttl;
+	k->published = true;
 	mark_collisions(z, k);
+	ks->gen++;
 	*is_new = true;
 	return k;
 }
 
 const struct an_zone_keys *an_keystore_zone(const struct an_keystore *ks,
 					    const struct dec_name *zone)
+{
+	struct dec_name lower = *zone;
+	dec_name_lower(&lower);
+	return *find_slot(ks->slot, ks->nslot, &lower);
+}
+
+struct an_zone_keys *an_keystore_find(struct an_keystore *ks, const struct dec_name *zone)
 {
 	struct dec_name lower = *zone;
 	dec_name_lower(&lower);
@@ -189,4 +200,110 @@ void an_keystore_each(struct an_keystore *ks, void (*fn)(void *ctx, struct an_zo
 uint64_t an_keystore_limited(const struct an_keystore *ks)
 {
 	return ks->limited;
+}
+
+struct an_zone_keys *an_keystore_zone_rw(struct an_keystore *ks, const struct dec_name *zone)
+{
+	struct dec_name lower = *zone;
+	int err = ST_OK;
+	dec_name_lower(&lower);
+	return zone_get(ks, &lower, &err);
+}
+
+static bool ds_equal(const struct an_ds *a, const struct an_ds *b)
+{
+	return a->tag == b->tag && a->algorithm == b->algorithm &&
+	       a->digest_type == b->digest_type && a->digest_len == b->digest_len &&
+	       !memcmp(a->digest, b->digest, a->digest_len);
+}
+
+int an_keystore_add_ds(struct an_keystore *ks, const struct dec_name *zone,
+		       const uint8_t *rdata, size_t rdlen, bool anchor)
+{
+	/* RFC 4034 5.1: tag(2) algorithm(1) digest type(1) digest. */
+	if (rdlen < 5 || rdlen - 4 > AN_KS_DIGEST_MAX)
+		return ST_EMALF;
+	struct an_zone_keys *z = an_keystore_zone_rw(ks, zone);
+	if (!z)
+		return ST_ELIMIT;
+	struct an_ds d = {
+		.tag = (uint16_t)(rdata[0] << 8 | rdata[1]), .algorithm = rdata[2],
+		.digest_type = rdata[3], .digest_len = (uint8_t)(rdlen - 4), .anchor = anchor,
+	};
+	memcpy(d.digest, rdata + 4, d.digest_len);
+	for (unsigned i = 0; i < z->nds; i++) {
+		struct an_ds *o = &z->ds[i];
+		if (ds_equal(o, &d)) {
+			o->anchor |= anchor;
+			return ST_OK;
+		}
+	}
+	if (z->nds >= AN_KS_MAX_DS_PER_ZONE) {
+		ks->limited++;
+		return ST_ELIMIT;
+	}
+	z->ds[z->nds++] = d;
+	ks->gen++;
+	return ST_OK;
+}
+
+uint64_t an_keystore_gen(const struct an_keystore *ks)
+{
+	return ks->gen;
+}
+
+void an_keystore_touch(struct an_keystore *ks)
+{
+	ks->gen++;
+}
+
+bool an_keystore_publish(struct an_keystore *ks, const struct dec_name *zone,
+			 const uint8_t *const *rdata, const uint16_t *rdlen, size_t n)
+{
+	struct an_zone_keys *z = an_keystore_find(ks, zone);
+	bool changed = false;
+	for (unsigned i = 0; z && i < z->nkeys; i++) {
+		struct an_key *k = &z->keys[i];
+		bool in = false;
+		for (size_t j = 0; j < n && !in; j++)
+			in = rdlen[j] == k->rdlen && !memcmp(rdata[j], k->rdata, k->rdlen);
+		changed |= in != k->published;
+		k->published = in;
+	}
+	if (!changed)
+		return false;
+	for (unsigned i = 0; i < z->nkeys; i++)
+		z->keys[i].signs_keyset = false;
+	ks->gen++;
+	return true;
+}
+
+int an_keystore_set_ds(struct an_keystore *ks, const struct dec_name *zone,
+		       const uint8_t *const *rdata, const uint16_t *rdlen, size_t n)
+{
+	struct an_zone_keys *z = an_keystore_zone_rw(ks, zone);
+	if (!z)
+		return ST_ELIMIT;
+	struct an_ds old[AN_KS_MAX_DS_PER_ZONE];
+	uint16_t nold = z->nds;
+	memcpy(old, z->ds, sizeof(old));
+	uint16_t kept = 0;
+	for (unsigned i = 0; i < z->nds; i++)
+		if (z->ds[i].anchor)
+			z->ds[kept++] = z->ds[i];
+	z->nds = kept;
+	int rc = ST_OK;
+	for (size_t j = 0; j < n && rc != ST_ENOMEM; j++) {
+		int r = an_keystore_add_ds(ks, zone, rdata[j], rdlen[j], false);
+		if (r != ST_OK)
+			rc = r;
+	}
+	bool same = z->nds == nold;
+	for (unsigned i = 0; same && i < nold; i++)
+		same = ds_equal(&old[i], &z->ds[i]);
+	if (!same) {
+		z->ds_validated = false;
+		ks->gen++;
+	}
+	return rc;
 }

@@ -110,7 +110,7 @@ static int store_run_facts(struct run_ctx *c, struct cap_source *src,
 	}
 	const struct an_txn_stats *ts = an_txn_stats(c->txn);
 	const struct an_val_stats *vs = an_validator_stats(c->val);
-	c->res->bogus = vs->bogus;
+	c->res->bogus = vs->bogus > vs->chain_bogus ? vs->bogus : vs->chain_bogus;
 	c->res->unsolicited = ts->unsolicited;
 	c->res->unanswered = ts->expired + ts->evicted;
 	const struct { const char *key; uint64_t v; } stats[] = {
@@ -122,11 +122,12 @@ static int store_run_facts(struct run_ctx *c, struct cap_source *src,
 		{ "ip_frag_timeouts", cs->frag_timeouts }, { "ip_frag_evicted", cs->frag_evicted },
 		{ "tcp_segments", cs->tcp_segments }, { "tcp_gaps", cs->tcp_gaps },
 		{ "tcp_flows", cs->tcp_flows }, { "tcp_flows_evicted", cs->tcp_flows_evicted },
-		{ "snaplen_cut", cs->snaplen_cut }, { "messages", c->res->messages },
+		{ "snaplen_cut", cs->snaplen_cut }, { "udp_checksum_bad", cs->udp_cksum_bad },
+		{ "udp_len_mismatch", cs->udp_len_mismatch }, { "tcp_resync_skipped", cs->tcp_resync_skipped }, { "messages", c->res->messages },
 		{ "txn_matched", ts->matched }, { "txn_unsolicited", ts->unsolicited },
 		{ "txn_expired", ts->expired }, { "txn_evicted", ts->evicted },
 		{ "val_responses", vs->responses }, { "val_rrsigs", vs->rrsigs },
-		{ "val_valid", vs->valid }, { "val_bogus", vs->bogus },
+		{ "val_valid", vs->valid }, { "val_bogus", vs->bogus }, { "val_chain_bogus", vs->chain_bogus },
 		{ "val_indeterminate", vs->indeterminate }, { "val_unsupported", vs->unsupported },
 		{ "val_no_rrset", vs->no_rrset }, { "val_deferred", vs->deferred },
 		{ "val_pending_evicted", vs->pending_evicted }, { "val_limit_hits", vs->limit_hits },
@@ -178,7 +179,7 @@ int an_run(const struct an_run_opts *o, struct an_run_result *res)
 	c.db = an_db_create(o->db_path, res->error, sizeof(res->error));
 	c.txn = an_txn_new(AN_TXN_MAX_DEFAULT, AN_TXN_TIMEOUT_DEFAULT);
 	c.arena = st_arena_new(RUN_ARENA_BUDGET);
-	c.val = c.db ? an_validator_new(c.db) : NULL;
+	c.val = c.db ? an_validator_new(c.db, o->anchors) : NULL;
 	struct cap_handler h = { &c, on_message, on_anomaly };
 	struct cap_pipeline *pipe = c.db ? cap_pipeline_new(&o->cap, &h) : NULL;
 	if (!c.db)

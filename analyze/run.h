@@ -9,12 +9,15 @@
 #include <stdio.h>
 #include "capture/pipeline.h"
 
+struct an_anchors;
+
 struct an_run_opts {
 	const char *const *captures;
 	size_t ncaptures;
 	const char *db_path;
 	struct cap_config cap;
 	FILE *progress;          /* where to draw progress, NULL for none */
+	const struct an_anchors *anchors; /* trust anchors, NULL for none */
 };
 
 /* What the run produced, for the closing summary and the exit code. */

@@ -132,7 +132,16 @@ CREATE TABLE sig_checks (
 	server       TEXT NOT NULL,        -- the address that sent the response
 	verdict      TEXT NOT NULL,        -- valid, bogus, indeterminate, unsupported
 	reason       TEXT NOT NULL,        -- reason code
-	ede          INTEGER               -- NULL when valid
+	ede          INTEGER,              -- NULL when valid
+	chain        TEXT NOT NULL         -- secure, bogus, insecure, indeterminate (analyze/chain.h)
+);
+-- Per response carrying RRSIGs: what a validating resolver should have
+-- concluded from it (answer and authority sections).
+CREATE TABLE response_verdicts (
+	message_id INTEGER PRIMARY KEY,
+	expected   TEXT NOT NULL,          -- secure, bogus, indeterminate
+	reason     TEXT,                   -- the first bogus check's reason
+	ede        INTEGER                 -- the EDE a validator should have sent
 );
 -- Facts worth a line in a report: collisions, limits, unpublished keys.
 CREATE TABLE findings (

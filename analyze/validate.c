@@ -4,7 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "analyze/anchor.h"
 #include "analyze/canon.h"
+#include "analyze/chain.h"
 #include "analyze/cluster.h"
 #include "analyze/ecrecover.h"
 #include "analyze/keystore.h"
@@ -25,6 +27,10 @@ struct val_ref {
 	uint64_t frame;
 	int64_t msg_id;
 	char server[INET6_ADDRSTRLEN];
+	/* per-response result, filled while its RRSIGs are checked */
+	const char *worst;        /* worst chain status in answer/authority */
+	const char *bogus_reason;
+	int bogus_ede;
 };
 
 struct val_pending {
@@ -39,6 +45,7 @@ struct val_outcome {
 	const char *reason;   /* reason code, docs/validation.md */
 	int ede;              /* -1 when valid */
 	int64_t key_id;
+	struct an_key *key;   /* the key that verified it (valid only) */
 };
 
 struct an_validator {
@@ -96,11 +103,17 @@ static void outcome_set(struct val_outcome *o, const char *verdict, const char *
 	o->reason = reason;
 	o->ede = ede;
 	o->key_id = 0;
+	o->key = NULL;
+}
+
+static int same_owner(const struct dec_name *a, const struct dec_name *b)
+{
+	return a->len == b->len && dec_name_cmp(a, b) == 0;
 }
 
 /* --- life cycle ----------------------------------------------------- */
 
-struct an_validator *an_validator_new(struct an_db *db)
+struct an_validator *an_validator_new(struct an_db *db, const struct an_anchors *anchors)
 {
 	struct an_validator *v = calloc(1, sizeof(*v));
 	if (!v)
@@ -119,6 +132,9 @@ struct an_validator *an_validator_new(struct an_db *db)
 		an_validator_free(v);
 		return NULL;
 	}
+	for (size_t i = 0; anchors && i < anchors->n; i++)
+		an_keystore_add_ds(v->ks, &anchors->a[i].zone, anchors->a[i].rdata,
+				   anchors->a[i].rdlen, true);
 	return v;
 }
 
@@ -216,24 +232,81 @@ static void store_key(struct an_validator *v, const struct val_ref *r, const str
 	}
 }
 
-/* Every DNSKEY in the answer section enters the key store; returns how
- * many were new. */
+/* The RRs of one RRset type per owner, gathered from a response: the
+ * unit the key store updates with (a DNSKEY or DS RRset replaces the
+ * zone's previous one). */
+#define VAL_SET_MAX 64
+
+static size_t gather(const struct dec_msg *m, uint16_t first, uint16_t type, int any_section,
+		     const uint8_t **rd, uint16_t *len, uint16_t *idx)
+{
+	const struct dec_rr *f = &m->rr[first];
+	size_t n = 0;
+	for (uint16_t i = first; i < m->nrr && n < VAL_SET_MAX; i++) {
+		const struct dec_rr *rr = &m->rr[i];
+		if (rr->type != type || !same_owner(&rr->owner, &f->owner) ||
+		    (!any_section && rr->section != f->section) || rr->section == DEC_SEC_QD)
+			continue;
+		rd[n] = m->wire + rr->rdata_off;
+		len[n] = rr->rdlen;
+		idx[n++] = i;
+	}
+	return n;
+}
+
+/* Whether an earlier RR of this type has the same owner (already done). */
+static int seen_before(const struct dec_msg *m, uint16_t i, uint16_t type)
+{
+	for (uint16_t j = 0; j < i; j++)
+		if (m->rr[j].type == type && m->rr[j].section != DEC_SEC_QD &&
+		    same_owner(&m->rr[j].owner, &m->rr[i].owner))
+			return 1;
+	return 0;
+}
+
+static int ingest_dnskeys(struct an_validator *v, const struct val_ref *r, const struct dec_msg *m,
+			  uint16_t first)
+{
+	const uint8_t *rd[VAL_SET_MAX];
+	uint16_t len[VAL_SET_MAX], idx[VAL_SET_MAX];
+	size_t n = gather(m, first, DEC_T_DNSKEY, 0, rd, len, idx);
+	int fresh = 0;
+	for (size_t k = 0; k < n; k++) {
+		const struct dec_rr *rr = &m->rr[idx[k]];
+		bool is_new = false;
+		int err = ST_OK;
+		struct an_key *key = an_keystore_add(v->ks, &rr->owner, rd[k], len[k], rr->ttl,
+						     r->ts_ns, &is_new, &err);
+		if (err)
+			v->err = err;
+		if (key && is_new) {
+			store_key(v, r, &rr->owner, key);
+			fresh++;
+		}
+	}
+	if (an_keystore_publish(v->ks, &m->rr[first].owner, rd, len, n))
+		fresh++;
+	return fresh;
+}
+
+/* DNSKEY RRsets (answer section) and DS RRsets (answer, or authority in
+ * a referral) enter the key store; returns how many keys were new or
+ * whether a published set changed. */
 static int ingest_keys(struct an_validator *v, const struct val_ref *r, const struct dec_msg *m)
 {
 	int fresh = 0;
-	for (uint16_t i = 0; i < m->nrr; i++) {
+	for (uint16_t i = 0; i < m->nrr && !v->err; i++) {
 		const struct dec_rr *rr = &m->rr[i];
-		if (rr->section != DEC_SEC_AN || rr->type != DEC_T_DNSKEY)
-			continue;
-		bool is_new = false;
-		int err = ST_OK;
-		struct an_key *k = an_keystore_add(v->ks, &rr->owner, m->wire + rr->rdata_off,
-						   rr->rdlen, rr->ttl, r->ts_ns, &is_new, &err);
-		if (err)
-			v->err = err;
-		if (k && is_new) {
-			store_key(v, r, &rr->owner, k);
-			fresh++;
+		if (rr->type == DEC_T_DNSKEY && rr->section == DEC_SEC_AN &&
+		    !seen_before(m, i, DEC_T_DNSKEY)) {
+			fresh += ingest_dnskeys(v, r, m, i);
+		} else if (rr->type == DEC_T_DS && (rr->section == DEC_SEC_AN || rr->section == DEC_SEC_NS) &&
+			   !seen_before(m, i, DEC_T_DS)) {
+			const uint8_t *rd[VAL_SET_MAX];
+			uint16_t len[VAL_SET_MAX], idx[VAL_SET_MAX];
+			size_t n = gather(m, i, DEC_T_DS, 1, rd, len, idx);
+			if (an_keystore_set_ds(v->ks, &rr->owner, rd, len, n) == ST_ENOMEM)
+				v->err = ST_ENOMEM;
 		}
 	}
 	return fresh;
@@ -250,7 +323,8 @@ static size_t candidates(const struct an_validator *v, const struct dec_rrsig *s
 	*nout = 0;
 	*zone_known = z != NULL;
 	for (unsigned i = 0; z && i < z->nkeys; i++) {
-		if (z->keys[i].dk.tag != sig->key_tag || z->keys[i].dk.algorithm != sig->algorithm)
+		if (!z->keys[i].published || z->keys[i].dk.tag != sig->key_tag ||
+		    z->keys[i].dk.algorithm != sig->algorithm)
 			continue;
 		if (*nout < AN_VAL_MAX_KEYS_PER_RRSIG)
 			out[(*nout)++] = &z->keys[i];
@@ -260,11 +334,6 @@ static size_t candidates(const struct an_validator *v, const struct dec_rrsig *s
 }
 
 /* --- one RRSIG -------------------------------------------------------- */
-
-static int same_owner(const struct dec_name *a, const struct dec_name *b)
-{
-	return a->len == b->len && dec_name_cmp(a, b) == 0;
-}
 
 /* The RDATAs of the RRset the RRSIG at index si covers (same section,
  * owner, class and type). Returns how many; 0 when the RRset is absent. */
@@ -305,6 +374,7 @@ static void try_keys(struct an_validator *v, const struct dec_rrsig *sig, struct
 		if (res.verdict == AN_VALID) {
 			outcome_set(o, "valid", "valid", -1);
 			o->key_id = keys[i]->db_id;
+			o->key = keys[i];
 			return;
 		}
 		if (res.reason != AN_R_SIG_BAD || best.reason == AN_R_SIG_BAD)
@@ -383,7 +453,53 @@ static void recover_signer(struct an_validator *v, const struct val_ref *r,
 		v->err = ST_ENOMEM;
 }
 
-static void record(struct an_validator *v, const struct val_ref *r, const struct dec_msg *m,
+/* A valid RRSIG over a DNSKEY RRset by one of the zone's own keys makes
+ * that key a candidate entry point; a valid RRSIG over a DS RRset makes
+ * the DS usable if its signer turns out secure (analyze/chain.h). */
+static void note_trust(struct an_validator *v, const struct dec_msg *m, uint16_t si,
+		       const struct dec_rrsig *sig, const struct val_outcome *o)
+{
+	const struct dec_name *owner = &m->rr[si].owner;
+	if (sig->type_covered == DEC_T_DNSKEY && o->key && same_owner(owner, &sig->signer)) {
+		if (!o->key->signs_keyset) {
+			o->key->signs_keyset = true;
+			an_keystore_touch(v->ks);
+		}
+	} else if (sig->type_covered == DEC_T_DS) {
+		struct an_zone_keys *z = an_keystore_find(v->ks, owner);
+		if (z && (!z->ds_validated || !same_owner(&z->ds_signer, &sig->signer))) {
+			z->ds_validated = true;
+			z->ds_signer = sig->signer;
+			dec_name_lower(&z->ds_signer);
+			an_keystore_touch(v->ks);
+		}
+	}
+}
+
+/* The chain-of-trust view of one check: a failing signature in a zone
+ * proven secure is what makes a validator answer SERVFAIL. */
+static const char *chain_of(struct an_validator *v, const struct dec_rrsig *sig, int valid)
+{
+	enum an_chain c = an_chain_zone(v->ks, &sig->signer);
+	if (c == AN_CHAIN_SECURE)
+		return valid ? "secure" : "bogus";
+	return an_chain_name(c);
+}
+
+static const char *worse(const char *a, const char *b)
+{
+	static const char *const order[] = { "secure", "insecure", "indeterminate", "bogus" };
+	int ia = 0, ib = 0;
+	for (int i = 0; i < 4; i++) {
+		if (a && !strcmp(a, order[i]))
+			ia = i;
+		if (!strcmp(b, order[i]))
+			ib = i;
+	}
+	return !a || ib > ia ? b : a;
+}
+
+static void record(struct an_validator *v, struct val_ref *r, const struct dec_msg *m,
 		   uint16_t si, const struct dec_rrsig *sig, const struct val_outcome *o)
 {
 	char zone[DEC_NAME_TEXT_MAX], owner[DEC_NAME_TEXT_MAX];
@@ -413,9 +529,28 @@ static void record(struct an_validator *v, const struct val_ref *r, const struct
 		.key_id = o->key_id,
 	};
 	int64_t uses = 0;
+	if (valid)
+		note_trust(v, m, si, sig, o);
+	const char *chain = chain_of(v, sig, valid);
+	if (!strcmp(chain, "bogus")) {
+		v->st.chain_bogus++;
+		/* A good signature in a zone whose DS matches none of its
+		 * published keys: the DS-mismatch incident (EDE 9). */
+		const char *why = valid ? "ds_mismatch" : o->reason;
+		int ede = valid ? AN_EDE_DNSKEY_MISSING : o->ede >= 0 ? o->ede : AN_EDE_DNSSEC_BOGUS;
+		if (!r->bogus_reason) {
+			r->bogus_reason = why;
+			r->bogus_ede = ede;
+		}
+		if (valid)
+			finding(v, r, "ds_mismatch", zone, -1,
+				"no published DNSKEY of the zone matches its trusted DS: chain of trust broken");
+	}
+	if (m->rr[si].section != DEC_SEC_AR)
+		r->worst = worse(r->worst, chain);
 	int64_t sid = an_db_use_signature(v->db, &g, &uses);
 	if (sid < 0 || an_db_add_sig_check(v->db, r->msg_id, sid, r->ts_ns, r->server,
-					   o->verdict, o->reason, o->ede) != ST_OK) {
+					   o->verdict, o->reason, o->ede, chain) != ST_OK) {
 		v->err = ST_EDB;
 		return;
 	}
@@ -459,9 +594,13 @@ static int lacks_keys(const struct an_validator *v, const struct dec_msg *m)
 	return 0;
 }
 
-static void validate_response(struct an_validator *v, const struct val_ref *r,
+static void validate_response(struct an_validator *v, const struct val_ref *ref,
 			      const struct dec_msg *m)
 {
+	struct val_ref rr = *ref, *r = &rr;
+	r->worst = NULL;
+	r->bogus_reason = NULL;
+	r->bogus_ede = -1;
 	uint64_t budget = AN_VAL_MAX_CRYPTO_PER_RESPONSE;
 	unsigned looked = 0;
 	int counted = 0;
@@ -483,6 +622,11 @@ static void validate_response(struct an_validator *v, const struct val_ref *r,
 		if (o.verdict)
 			record(v, r, m, i, &sig, &o);
 	}
+	/* What a validating resolver should have concluded from this answer. */
+	if (r->worst && !v->err &&
+	    an_db_add_response_verdict(v->db, r->msg_id, r->worst, r->bogus_reason,
+				       r->bogus_ede) != ST_OK)
+		v->err = ST_EDB;
 }
 
 static int has_rrsig(const struct dec_msg *m)
@@ -588,17 +732,20 @@ int an_validator_message(struct an_validator *v, const struct cap_msg *cm,
 	pend_drain(v, cm->ts_ns, 0);
 	if (!m->qr || m->len < 12 || m->tc)
 		return v->err;
-	struct val_ref r = { cm->ts_ns, cm->file, cm->frame, msg_id, "" };
+	struct val_ref r = { cm->ts_ns, cm->file, cm->frame, msg_id, "", NULL, NULL, -1 };
 	if (!inet_ntop(cm->src.family == 6 ? AF_INET6 : AF_INET, cm->src.addr, r.server,
 		       sizeof(r.server)))
 		snprintf(r.server, sizeof(r.server), "?");
-	if (ingest_keys(v, &r, m) > 0 && v->pcount)
+	int fresh = ingest_keys(v, &r, m);
+	if (has_rrsig(m)) {
+		if (lacks_keys(v, m))
+			return pend_push(v, &r, cm);
+		/* A DNSKEY response first: its key-set signature is what makes
+		 * the zone secure for the responses that waited for it. */
+		validate_response(v, &r, m);
+	}
+	if (fresh > 0 && v->pcount)
 		pend_retry(v);
-	if (!has_rrsig(m))
-		return v->err;
-	if (lacks_keys(v, m))
-		return pend_push(v, &r, cm);
-	validate_response(v, &r, m);
 	return v->err;
 }
 

@@ -40,6 +40,7 @@
 struct an_val_stats {
 	uint64_t responses;      /* responses carrying at least one RRSIG */
 	uint64_t rrsigs, valid, bogus, indeterminate, unsupported;
+	uint64_t chain_bogus;    /* checks in a zone whose chain of trust is broken or that fail in a secure zone */
 	uint64_t no_rrset;       /* RRSIG without the RRset it covers */
 	uint64_t deferred, pending_evicted, limit_hits;
 	uint64_t crypto_ops, memo_hits;
@@ -49,8 +50,11 @@ struct an_val_stats {
 
 struct an_validator;
 
-/* NULL when out of memory. */
-struct an_validator *an_validator_new(struct an_db *db);
+struct an_anchors;
+
+/* NULL when out of memory. anchors (copied; may be NULL): where the chain
+ * of trust starts. */
+struct an_validator *an_validator_new(struct an_db *db, const struct an_anchors *anchors);
 void an_validator_free(struct an_validator *v);
 /* One decoded message stored as msg_id. Only responses are looked at.
  * Returns ST_OK, ST_EDB or ST_ENOMEM. */

@@ -92,11 +92,11 @@ def main():
         return "PASS" if (r >= target if higher_better else r <= target) else "MISS"
     targets = [
         ("sigtrail ≥ %gx faster than tshark (wall, 1M)" % TARGET_TSHARK, r_ts, "%.1fx",
-         verdict(r_ts, TARGET_TSHARK, True)),
+         verdict(r_ts, TARGET_TSHARK, True), r_cpu_ts, verdict(r_cpu_ts, TARGET_TSHARK, True)),
         ("sigtrail ≤ %gx the baseline's time (wall, 1M)" % TARGET_BASELINE, r_bl, "%.2fx",
-         verdict(r_bl, TARGET_BASELINE, False)),
+         verdict(r_bl, TARGET_BASELINE, False), r_cpu_bl, verdict(r_cpu_bl, TARGET_BASELINE, False)),
         ("sigtrail peak RSS, 10x longer / 1M ≤ %g" % TARGET_FLAT, r_flat, "%.2fx",
-         verdict(r_flat, TARGET_FLAT, False)),
+         verdict(r_flat, TARGET_FLAT, False), None, None),
     ]
 
     L = []
@@ -151,11 +151,26 @@ def main():
     L.append("")
     L.append("## Targets (ratios in the same run)")
     L.append("")
-    L.append("| target | measured | verdict |")
-    L.append("|---|---:|---|")
-    for name, r, f, v in targets:
-        L.append("| %s | %s | **%s** |" % (name, "–" if r is None else f % r, v))
+    L.append("| target | measured | verdict | same ratio on CPU time (user+sys) |")
+    L.append("|---|---:|---|---|")
+    for name, r, f, v, rc, vc in targets:
+        L.append("| %s | %s | **%s** | %s |" % (name, "–" if r is None else f % r, v,
+                                               "" if rc is None else (f % rc) + " " + vc))
     L.append("")
+    try:
+        busy = float(meta.get("load_start", "0").split()[0]) > int(meta.get("nproc", "1")) - 0.5
+    except ValueError:
+        busy = False
+    if busy:
+        L.append("The machine was busy during this run (load average above the core count: "
+                 "other processes were running), so wall times are inflated and noisy; the CPU-time "
+                 "ratios are the steadier figure.")
+        L.append("")
+    if meta.get("sigtrail_sha256_start") != meta.get("sigtrail_sha256_end"):
+        L.append("**Warning**: ./sigtrail was rebuilt during the run (sha256 %s at the start, %s at "
+                 "the end): its runs may mix two builds." % (meta.get("sigtrail_sha256_start"),
+                                                             meta.get("sigtrail_sha256_end")))
+        L.append("")
     L.append("Other ratios: CPU tshark/sigtrail %s; CPU sigtrail/baseline %s; "
              "sigtrail wall 10x/1M %s (10 = linear); baseline peak RSS 10x/1M %s; "
              "tshark peak RSS growth %s MB per million packets (1M run vs 10k run)." % (
@@ -262,8 +277,9 @@ def main():
                                                    "RSS MB", "packets/s", "MB/s"))
     for (label, cap, n, wall, cpu, rss, pps, mbs, _) in rows:
         print("%-9s %-11s %3d %8.2f %8.2f %9.0f %11.0f %8.1f" % (label, cap, n, wall, cpu, rss, pps, mbs))
-    for name, r, f, v in targets:
-        print("%-52s %10s  %s" % (name, "-" if r is None else f % r, v))
+    for name, r, f, v, rc, vc in targets:
+        print("%-52s %10s  %-8s (CPU: %s)" % (name, "-" if r is None else f % r, v,
+                                             "-" if rc is None else (f % rc) + " " + vc))
 
 
 if __name__ == "__main__":

@@ -87,6 +87,7 @@ meta mem "$(awk '/^MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)"
 meta kernel "$(uname -r)"
 meta os "$(. /etc/os-release && echo "$PRETTY_NAME")"
 meta sigtrail_version "$($SIGTRAIL --version 2>&1 | head -1 || true)"
+meta sigtrail_sha256_start "$(sha256sum "$SIGTRAIL" | cut -c1-16)"
 meta sigtrail_commit "$(git rev-parse --short HEAD 2>/dev/null || echo '?') (plus uncommitted changes: $(git status --porcelain 2>/dev/null | grep -vc '^??' || true) files)"
 meta tshark "$(tshark --version 2>/dev/null | head -1)"
 meta libpcap "$(pkg-config --modversion libpcap)"
@@ -210,6 +211,7 @@ if [ -s "$W/main.sigtrail.out" ] && grep -qiE 'verif.*(/s|per s)' "$W/main.sigtr
 fi
 
 meta load_end "$(cut -d' ' -f1-3 /proc/loadavg)"
+meta sigtrail_sha256_end "$(sha256sum "$SIGTRAIL" | cut -c1-16)"
 meta busy "$(ps -eo pcpu=,comm= --sort=-pcpu | awk '$1 >= 20 {printf "%s %s%%; ", $2, $1}')"
 
 # ---- report --------------------------------------------------------------------------------

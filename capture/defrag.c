@@ -115,7 +115,7 @@ static void drop(struct cap_defrag *d, struct dg *g, const char *kind,
 static bool evict_one(struct cap_defrag *d, const struct dg *keep)
 {
 	struct dg *g = d->oldest;
-	if (g == keep)
+	if (g && g == keep)
 		g = g->newer;
 	if (!g)
 		return false;

@@ -18,12 +18,14 @@ struct seg {
 	struct seg *next;
 	uint32_t seq, len;
 	uint64_t frame;
+	int64_t ts_ns;  /* the frame's time: a message released later keeps it */
 	uint8_t data[];
 };
 
 struct mark {
 	uint64_t pos;   /* stream offset of the first byte this frame brought */
 	uint64_t frame;
+	int64_t ts_ns;  /* that frame's time */
 };
 
 enum { D_NEW, D_OPEN, D_CLOSED };
@@ -168,6 +170,14 @@ static uint64_t frame_at(const struct dir *d, uint64_t pos)
 	return fr;
 }
 
+static int64_t ts_at(const struct dir *d, uint64_t pos)
+{
+	int64_t ts = d->nmarks ? d->marks[0].ts_ns : 0;
+	for (size_t i = 0; i < d->nmarks && d->marks[i].pos <= pos; i++)
+		ts = d->marks[i].ts_ns;
+	return ts;
+}
+
 static bool spans_frames(const struct dir *d, uint64_t from, uint64_t to)
 {
 	for (size_t i = 0; i < d->nmarks; i++)
@@ -177,16 +187,18 @@ static bool spans_frames(const struct dir *d, uint64_t from, uint64_t to)
 }
 
 /* first: frame of the first byte; last: of the last byte, used as the
- * completing frame when no frame is being pushed (end of input). */
+ * completing frame when no frame is being pushed (end of input), with its
+ * time last_ts: a message released at the end carries the time of the
+ * frame it is reported in, not of the last frame of the capture. */
 static void deliver(struct cap_tcpreasm *r, struct flow *fl, int di,
 		    const uint8_t *p, size_t n, uint32_t flags, uint64_t first,
-		    uint64_t last)
+		    uint64_t last, int64_t last_ts)
 {
 	if (r->stop)
 		return;
 	const struct cap_frame *f = r->cur;
 	struct cap_msg m = {
-		.ts_ns = f ? f->ts_ns : fl->last_ts,
+		.ts_ns = f ? f->ts_ns : last_ts,
 		.tsresol_ns = f ? f->tsresol_ns : 0,
 		.file = f ? f->file : fl->file,
 		.frame = f ? f->number : last,
@@ -222,7 +234,7 @@ static void compact(struct dir *d)
 }
 
 static int append(struct cap_tcpreasm *r, struct dir *d, const uint8_t *p,
-		  size_t n, uint64_t frame)
+		  size_t n, uint64_t frame, int64_t ts_ns)
 {
 	if (d->len + n > d->cap) {
 		size_t nc = d->cap ? d->cap : 2048;
@@ -246,7 +258,7 @@ static int append(struct cap_tcpreasm *r, struct dir *d, const uint8_t *p,
 			d->marks = nm;
 			d->capmarks = nc;
 		}
-		d->marks[d->nmarks++] = (struct mark){ at, frame };
+		d->marks[d->nmarks++] = (struct mark){ at, frame, ts_ns };
 	}
 	memcpy(d->buf + d->len, p, n);
 	d->len += n;
@@ -318,7 +330,7 @@ static void cut_messages(struct cap_tcpreasm *r, struct flow *fl, int di)
 			flags |= CAP_MSG_RESYNCED;
 		d->resynced = false;
 		deliver(r, fl, di, q + 2, L, flags, frame_at(d, from),
-			frame_at(d, to - 1));
+			frame_at(d, to - 1), ts_at(d, to - 1));
 		d->head += 2 + L;
 	}
 	compact(d);
@@ -352,7 +364,7 @@ static void flush_partial(struct cap_tcpreasm *r, struct flow *fl, int di)
 		if (d->resynced)
 			flags |= CAP_MSG_RESYNCED;
 		deliver(r, fl, di, q + 2, n - 2, flags, first,
-			frame_at(d, d->pos + d->len - 1));
+			frame_at(d, d->pos + d->len - 1), ts_at(d, d->pos + d->len - 1));
 	} else {
 		cap_anom(r->anom, fl->file, frame, "tcp_trailing_junk",
 			 "%zu bytes that do not start a DNS message", n);
@@ -410,6 +422,7 @@ static int new_seg(struct cap_tcpreasm *r, struct seg **at, uint32_t seq,
 	s->seq = seq;
 	s->len = (uint32_t)n;
 	s->frame = frame;
+	s->ts_ns = r->cur ? r->cur->ts_ns : 0;
 	memcpy(s->data, p, n);
 	s->next = *at;
 	*at = s;
@@ -465,7 +478,7 @@ static int drain(struct cap_tcpreasm *r, struct flow *fl, struct dir *d)
 		size_t skip = trim_old(r, fl, d, s->seq, s->data, s->len);
 		int rc = ST_OK;
 		if (skip < s->len)
-			rc = append(r, d, s->data + skip, s->len - skip, s->frame);
+			rc = append(r, d, s->data + skip, s->len - skip, s->frame, s->ts_ns);
 		charge(r, -(long long)(sizeof(*s) + s->len));
 		free(s);
 		if (rc != ST_OK)
@@ -571,7 +584,7 @@ static int end_flow(struct cap_tcpreasm *r, struct flow *fl)
 static int evict_oldest(struct cap_tcpreasm *r, const struct flow *keep)
 {
 	struct flow *fl = r->oldest;
-	if (fl == keep)
+	if (fl && fl == keep)
 		fl = fl->newer;
 	if (!fl)
 		return ST_ELIMIT;
@@ -654,7 +667,7 @@ static int data_in(struct cap_tcpreasm *r, struct flow *fl, int di,
 	}
 	if (seq != d->next_seq)
 		return hold(r, fl, d, seq, p, n, frame);
-	int rc = append(r, d, p, n, frame);
+	int rc = append(r, d, p, n, frame, r->cur ? r->cur->ts_ns : 0);
 	if (rc == ST_OK)
 		rc = drain(r, fl, d);
 	return rc;

@@ -75,9 +75,18 @@ int rep_bucket(const struct rep_model *m, int64_t ts_ns);
 void rep_fmt_bucket(const struct rep_model *m, char *dst, size_t len, int b);
 
 /* Sections, in page order. Each writes one <section>. */
+void rep_headline_write(struct rep_model *m);
 void rep_timeline_write(struct rep_model *m);
 void rep_keys_write(struct rep_model *m);
 void rep_names_write(struct rep_model *m);
 void rep_resolvers_write(struct rep_model *m);
 void rep_evidence_write(struct rep_model *m);
 void rep_inputs_write(struct rep_model *m);
+
+/* Table cells for the message with this id: capture file, frame, and the
+ * tshark display filters that show it (report/evidence.c). Writes
+ * ncells empty cells when the message is unknown. */
+#define REP_EVIDENCE_CELLS 3
+void rep_evidence_cells(struct rep_model *m, int64_t message_id);
+/* Header cells matching rep_evidence_cells(). */
+void rep_evidence_head(FILE *f);

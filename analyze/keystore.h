@@ -50,6 +50,7 @@ struct an_zone_keys {
 	uint16_t nds;
 	bool ds_validated;        /* the DS RRset carried a valid RRSIG of ds_signer */
 	struct dec_name ds_signer;
+	bool is_cut;              /* seen as a delegation (NS in a referral) */
 	uint64_t status_gen;      /* an_keystore generation status was computed at */
 	int status;               /* cached chain status (analyze/chain.h) */
 };

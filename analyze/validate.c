@@ -295,8 +295,17 @@ static int ingest_dnskeys(struct an_validator *v, const struct val_ref *r, const
 static int ingest_keys(struct an_validator *v, const struct val_ref *r, const struct dec_msg *m)
 {
 	int fresh = 0;
+	int referral = !m->aa && m->nsec[DEC_SEC_AN] == 0;
 	for (uint16_t i = 0; i < m->nrr && !v->err; i++) {
 		const struct dec_rr *rr = &m->rr[i];
+		if (referral && rr->type == DEC_T_NS && rr->section == DEC_SEC_NS) {
+			/* A zone cut: data below it belongs to that zone, signed or
+			 * not, not to the parent (for the missing-RRSIG check). */
+			struct an_zone_keys *z = an_keystore_zone_rw(v->ks, &rr->owner);
+			if (z)
+				z->is_cut = true;
+			continue;
+		}
 		if (rr->type == DEC_T_DNSKEY && rr->section == DEC_SEC_AN &&
 		    !seen_before(m, i, DEC_T_DNSKEY)) {
 			fresh += ingest_dnskeys(v, r, m, i);
@@ -594,6 +603,98 @@ static int lacks_keys(const struct an_validator *v, const struct dec_msg *m)
 	return 0;
 }
 
+/* --- RRsets that should have been signed ------------------------------ */
+
+/* name without its first label; false at the root. */
+static bool parent_of(const struct dec_name *n, struct dec_name *out)
+{
+	if (n->len <= 1)
+		return false;
+	uint8_t skip = (uint8_t)(n->wire[0] + 1);
+	out->len = (uint8_t)(n->len - skip);
+	out->labels = n->labels ? (uint8_t)(n->labels - 1) : 0;
+	memmove(out->wire, n->wire + skip, out->len);
+	return true;
+}
+
+/* The zone data at owner belongs to: the closest enclosing name the key
+ * store knows as a zone (keys, DS, anchor or a delegation seen). */
+static struct an_zone_keys *zone_of(struct an_validator *v, const struct dec_name *owner, bool is_ds)
+{
+	struct dec_name n = *owner;
+	if (is_ds && !parent_of(owner, &n)) /* a DS lives in the parent */
+		return NULL;
+	for (int depth = 0; depth < 128; depth++) {
+		struct an_zone_keys *z = an_keystore_find(v->ks, &n);
+		if (z && (z->nkeys || z->nds || z->is_cut))
+			return z;
+		struct dec_name up;
+		if (!parent_of(&n, &up))
+			return NULL;
+		n = up;
+	}
+	return NULL;
+}
+
+static bool covered_by_rrsig(const struct dec_msg *m, uint16_t i)
+{
+	const struct dec_rr *rr = &m->rr[i];
+	for (uint16_t j = 0; j < m->nrr; j++) {
+		const struct dec_rr *s = &m->rr[j];
+		if (s->type != DEC_T_RRSIG || s->section != rr->section || s->rdlen < 2 ||
+		    !same_owner(&s->owner, &rr->owner))
+			continue;
+		if ((m->wire[s->rdata_off] << 8 | m->wire[s->rdata_off + 1]) == rr->type)
+			return true;
+	}
+	return false;
+}
+
+/* RFC 4035 5.2/5.3: in a zone proven secure, every RRset of an answer
+ * (other than a referral's NS and glue) must carry an RRSIG. Only
+ * responses with the DO bit are judged: without it nothing is signed. */
+static void check_unsigned(struct an_validator *v, struct val_ref *r, const struct dec_msg *m)
+{
+	if (!m->edns.present || !m->edns.do_bit || (m->rcode_full != 0 && m->rcode_full != 3))
+		return;
+	int referral = !m->aa && m->nsec[DEC_SEC_AN] == 0;
+	/* Quadratic in the RRs looked at: bounded like the other per-response
+	 * work (THREATS G8). */
+	uint16_t n = m->nrr < AN_VAL_MAX_RRSIGS_PER_RESPONSE ? m->nrr : AN_VAL_MAX_RRSIGS_PER_RESPONSE;
+	for (uint16_t i = 0; i < n && !v->err; i++) {
+		const struct dec_rr *rr = &m->rr[i];
+		if ((rr->section != DEC_SEC_AN && rr->section != DEC_SEC_NS) ||
+		    rr->type == DEC_T_RRSIG || rr->type == DEC_T_OPT ||
+		    /* A referral's NS, and the NS a resolver copies into the
+		     * authority section of its answers, are not validated data. */
+		    ((referral || !m->aa) && rr->section == DEC_SEC_NS && rr->type == DEC_T_NS) ||
+		    covered_by_rrsig(m, i))
+			continue;
+		bool first = true;
+		for (uint16_t j = 0; j < i && first; j++)
+			first = !(m->rr[j].type == rr->type && m->rr[j].section == rr->section &&
+				  same_owner(&m->rr[j].owner, &rr->owner));
+		if (!first)
+			continue;
+		struct an_zone_keys *z = zone_of(v, &rr->owner, rr->type == DEC_T_DS);
+		if (!z || an_chain_zone(v->ks, &z->zone) != AN_CHAIN_SECURE)
+			continue;
+		v->st.rrsigs_missing++;
+		v->st.chain_bogus++;
+		r->worst = "bogus";
+		if (!r->bogus_reason) {
+			r->bogus_reason = "rrsigs_missing";
+			r->bogus_ede = 10;
+		}
+		char zone[DEC_NAME_TEXT_MAX], owner[DEC_NAME_TEXT_MAX], detail[2 * DEC_NAME_TEXT_MAX + 160];
+		dec_name_to_text(&z->zone, zone, sizeof(zone));
+		dec_name_to_text(&rr->owner, owner, sizeof(owner));
+		snprintf(detail, sizeof(detail), "RRset %s type %u without RRSIG in the secure zone %s, from %s",
+			 owner, rr->type, zone, r->server);
+		finding(v, r, "rrsigs_missing", zone, -1, detail);
+	}
+}
+
 static void validate_response(struct an_validator *v, const struct val_ref *ref,
 			      const struct dec_msg *m)
 {
@@ -622,6 +723,7 @@ static void validate_response(struct an_validator *v, const struct val_ref *ref,
 		if (o.verdict)
 			record(v, r, m, i, &sig, &o);
 	}
+	check_unsigned(v, r, m);
 	/* What a validating resolver should have concluded from this answer. */
 	if (r->worst && !v->err &&
 	    an_db_add_response_verdict(v->db, r->msg_id, r->worst, r->bogus_reason,
@@ -737,13 +839,11 @@ int an_validator_message(struct an_validator *v, const struct cap_msg *cm,
 		       sizeof(r.server)))
 		snprintf(r.server, sizeof(r.server), "?");
 	int fresh = ingest_keys(v, &r, m);
-	if (has_rrsig(m)) {
-		if (lacks_keys(v, m))
-			return pend_push(v, &r, cm);
-		/* A DNSKEY response first: its key-set signature is what makes
-		 * the zone secure for the responses that waited for it. */
-		validate_response(v, &r, m);
-	}
+	if (has_rrsig(m) && lacks_keys(v, m))
+		return pend_push(v, &r, cm);
+	/* A DNSKEY response first: its key-set signature is what makes the
+	 * zone secure for the responses that waited for it. */
+	validate_response(v, &r, m);
 	if (fresh > 0 && v->pcount)
 		pend_retry(v);
 	return v->err;

@@ -96,6 +96,17 @@ elif kind == "signer-clock":
     check(got == {z: {w} for z, w in want.items()}, f"reasons per zone {want}: got {got}")
     t = [r[0] for r in bad_checks]
     check(t and min(t) >= start - 1 and max(t) <= fix + SLACK, "failures inside the fault window")
+elif kind.startswith("missing-rrsigs"):
+    check(code == 1, f"exit status 1, got {code}")
+    step = [s for s in truth["fault"]["steps"] if s["what"] == "RRSIGs stripped"][0]
+    got = q("SELECT zone, ts_ns / 1e9 FROM findings WHERE kind = 'rrsigs_missing'")
+    check([g[0] for g in got] == [step["zone"]], f"RRSIGs missing found in {step['zone']} only: {got}")
+    t = [r[0] for r in q("SELECT m.ts_ns / 1e9 FROM response_verdicts v JOIN messages m ON m.id = v.message_id"
+                         " WHERE v.reason = 'rrsigs_missing' AND v.ede = 10")]
+    check(t and min(t) >= step["start"]["epoch"] - 1 and max(t) <= step["end"]["epoch"] + SLACK,
+          f"{len(t)} responses with RRSIGs missing (EDE 10), inside the step's window")
+    other = [r for r in bad_checks if r[0] < step["start"]["epoch"] - 1]
+    check(not other, "nothing bogus before the fault")
 elif kind in ("none", "serve-stale") or truth["scenario"] in ("healthy", "serve-stale"):
     check(code == 0, f"exit status 0, got {code}")
     check(not bad_checks, f"no bogus check ({len(bad_checks)})")

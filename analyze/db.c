@@ -128,6 +128,11 @@ static int db_step(struct an_db *db, sqlite3_stmt *s)
 	return rc == SQLITE_DONE ? ST_OK : db_fail(db);
 }
 
+sqlite3 *an_db_handle(struct an_db *db)
+{
+	return db->h;
+}
+
 const char *an_db_errmsg(const struct an_db *db)
 {
 	return db->err;

@@ -43,6 +43,10 @@ int an_db_maybe_commit(struct an_db *db, int force);
 /* Commits, writes anomaly counts, builds indexes, marks the analysis
  * complete. */
 int an_db_finish(struct an_db *db);
+/* The underlying handle, for analyze/ passes that run SQL over what was
+ * stored (incidents). Constant SQL and bound parameters only. Commit
+ * pending rows first with an_db_maybe_commit(db, 1). */
+struct sqlite3 *an_db_handle(struct an_db *db);
 /* The last SQLite error text, for the user. */
 const char *an_db_errmsg(const struct an_db *db);
 void an_db_close(struct an_db *db);

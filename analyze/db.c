@@ -157,9 +157,10 @@ struct an_db *an_db_create(const char *path, char *err, size_t errlen)
 	}
 	if (sqlite3_open_v2(path, &db->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK)
 		goto fail;
-	char pragmas[128];
+	char pragmas[256];
 	snprintf(pragmas, sizeof(pragmas),
-		 "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+		 "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF; PRAGMA cache_size=-65536;"
+		 "PRAGMA wal_autocheckpoint=16384; PRAGMA temp_store=MEMORY;"
 		 "PRAGMA user_version=%d;", AN_DB_SCHEMA_VERSION);
 	if (db_exec(db, pragmas) || db_exec(db, schema_sql))
 		goto fail;

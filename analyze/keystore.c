@@ -140,6 +140,7 @@ struct an_key *an_keystore_add(struct an_keystore *ks, const struct dec_name *zo
 	}
 	if (z->nkeys >= AN_KS_MAX_KEYS_PER_ZONE) {
 		ks->limited++;
+		z->key_cap_hit = true;
 		return NULL;
 	}
 	struct an_key *nk = realloc(z->keys, (z->nkeys + 1u) * sizeof(*nk));

@@ -51,6 +51,7 @@ struct an_zone_keys {
 	bool ds_validated;        /* the DS RRset carried a valid RRSIG of ds_signer */
 	struct dec_name ds_signer;
 	bool is_cut;              /* seen as a delegation (NS in a referral) */
+	bool key_cap_hit;         /* a key of this zone was dropped at AN_KS_MAX_KEYS_PER_ZONE */
 	uint64_t status_gen;      /* an_keystore generation status was computed at */
 	int status;               /* cached chain status (analyze/chain.h) */
 };

@@ -330,7 +330,9 @@ static size_t candidates(const struct an_validator *v, const struct dec_rrsig *s
 	const struct an_zone_keys *z = an_keystore_zone(v->ks, &sig->signer);
 	size_t total = 0;
 	*nout = 0;
-	*zone_known = z != NULL;
+	/* Known means a DNSKEY RRset was seen: a zone entry made by a trust
+	 * anchor or a DS record alone says nothing about its keys. */
+	*zone_known = z != NULL && z->nkeys > 0;
 	for (unsigned i = 0; z && i < z->nkeys; i++) {
 		if (!z->keys[i].published || z->keys[i].dk.tag != sig->key_tag ||
 		    z->keys[i].dk.algorithm != sig->algorithm)
@@ -398,6 +400,9 @@ static void check_rrsig(struct an_validator *v, const struct val_ref *r, const s
 	struct an_wire *rds = v->rds;
 	const char *why = NULL;
 	outcome_set(o, "bogus", "rrsig_malformed", AN_EDE_DNSSEC_BOGUS);
+	/* record() reads the fields of a malformed RRSIG too: never garbage. */
+	memset(sig, 0, sizeof(*sig));
+	sig->signer.len = 1;
 	if (dec_rrsig_parse(m, &m->rr[si], sig, &why) != ST_OK)
 		return;
 	size_t n = rrset_of(m, si, sig->type_covered, rds, AN_CANON_MAX_RRS);
@@ -437,6 +442,16 @@ static void check_rrsig(struct an_validator *v, const struct val_ref *r, const s
 		return;
 	}
 	try_keys(v, sig, keys, nkeys, (uint32_t)(r->ts_ns / 1000000000), budget, o);
+	/* Not every key carrying the tag was tried (candidate cap), or the
+	 * key store dropped keys of this zone (its cap): the signer may be
+	 * one we did not try. That is a limit, not proof of a bad signature. */
+	const struct an_zone_keys *z = an_keystore_zone(v->ks, &sig->signer);
+	if (!strcmp(o->reason, "unpublished_key") && (total > nkeys || (z && z->key_cap_hit))) {
+		outcome_set(o, "indeterminate", "work_limit", AN_EDE_DNSSEC_INDETERMINATE);
+		v->st.limit_hits++;
+		finding(v, r, "work_limit", NULL, -1,
+			"more keys carry the RRSIG's tag than the candidate or key-store cap allows");
+	}
 }
 
 /* --- recording -------------------------------------------------------- */
@@ -714,6 +729,9 @@ static void validate_response(struct an_validator *v, const struct val_ref *ref,
 		struct dec_rrsig sig;
 		if (looked++ >= AN_VAL_MAX_RRSIGS_PER_RESPONSE || budget == 0) {
 			v->st.limit_hits++;
+			for (uint16_t k = i; k < m->nrr; k++) /* the rest is indeterminate */
+				if (m->rr[k].type == DEC_T_RRSIG && m->rr[k].section != DEC_SEC_QD)
+					v->st.indeterminate++;
 			finding(v, r, "work_limit", NULL, -1,
 				"RRSIGs or crypto operations per response over the cap: the rest is indeterminate");
 			break;

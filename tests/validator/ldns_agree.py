@@ -62,9 +62,12 @@ def corrupt(src, dst):
     alg = list(dnskey)[0].algorithm
     for owner, node in z.nodes.items():
         label = owner.labels[0].decode() if owner != apex else "@"
-        rds = node.get_rdataset(dns.rdataclass.IN, RRSIG, dns.rdatatype.NONE)
-        if rds is None:
-            continue
+        for rds in [r for r in node.rdatasets if r.rdtype == RRSIG]:
+            _corrupt_set(z, apex, alg, owner, node, label, rds)
+    z.to_file(dst, relativize=False, sorted=True)
+
+
+def _corrupt_set(z, apex, alg, owner, node, label, rds):
         new = []
         for s in rds:
             cov = s.type_covered
@@ -88,7 +91,6 @@ def corrupt(src, dst):
         rds.clear()
         for s in new:
             rds.add(s)
-    z.to_file(dst, relativize=False, sorted=True)
 
 
 def capture(src, out, t_in, t_out):

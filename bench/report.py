@@ -191,6 +191,27 @@ def main():
         L.append("Runs with an unexpected exit status (left out of the medians): " + "; ".join(
             "%s on %s: %s" % (k[0], k[1], ",".join(str(r[3]) for r in v)) for k, v in fails))
         L.append("")
+    for c in ("main", "long"):
+        f = meta.get("rss_trace.%s" % c)
+        if not f or not os.path.exists(f):
+            continue
+        pts = []
+        for line in open(f):
+            try:
+                t, kb = line.split()
+                pts.append((int(t), int(kb) / 1024.0))
+            except ValueError:
+                pass
+        if len(pts) >= 3:
+            end = pts[-1][0] or 1
+            marks = []
+            for frac in (0.1, 0.25, 0.5, 0.75, 1.0):
+                p = min(pts, key=lambda x: abs(x[0] - frac * end))
+                marks.append("%d%%: %.0f MB" % (frac * 100, p[1]))
+            L.append("sigtrail's resident memory during its first run on the %s capture (sampled "
+                     "every 2 s, by share of the run's time): %s." % (
+                         "1M" if c == "main" else "10x", ", ".join(marks)))
+            L.append("")
     dbk = sorted(k for k in meta if k.startswith("db.") and k != "db.bytes")
     if dbk:
         L.append("What sigtrail's database held after a run on the 1M capture (%s bytes with "

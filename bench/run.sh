@@ -29,12 +29,15 @@ TSHARK_RUNS=${TSHARK_RUNS:-3}
 PACKETS=${PACKETS:-1000000}
 LONG_FACTOR=${LONG_FACTOR:-10}
 SEED=${SEED:-1}
-SIGTRAIL=${SIGTRAIL:-./sigtrail}
+SIGTRAIL_SRC=${SIGTRAIL:-./sigtrail}
 OUT=${OUT:-docs/bench.md}
 PY=/usr/bin/python3
 W=bench/work
 TIME=/usr/bin/time
 mkdir -p "$W"
+# run a private copy: engineers rebuilding ./sigtrail mid-run must not change or remove it
+SIGTRAIL=$W/sigtrail
+if [ -x "$SIGTRAIL_SRC" ]; then cp "$SIGTRAIL_SRC" "$SIGTRAIL"; else rm -f "$SIGTRAIL"; fi
 
 RESULTS=$W/results.tsv          # label capture run wall user sys maxrss_kb rc
 META=$W/meta.txt                # key<TAB>value lines for bench/report.py
@@ -87,7 +90,7 @@ meta mem "$(awk '/^MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)"
 meta kernel "$(uname -r)"
 meta os "$(. /etc/os-release && echo "$PRETTY_NAME")"
 meta sigtrail_version "$($SIGTRAIL --version 2>&1 | head -1 || true)"
-meta sigtrail_sha256_start "$(sha256sum "$SIGTRAIL" | cut -c1-16)"
+meta sigtrail_sha256_start "$(sha256sum "$SIGTRAIL" 2>/dev/null | cut -c1-16)"
 meta sigtrail_commit "$(git rev-parse --short HEAD 2>/dev/null || echo '?') (plus uncommitted changes: $(git status --porcelain 2>/dev/null | grep -vc '^??' || true) files)"
 meta tshark "$(tshark --version 2>/dev/null | head -1)"
 meta libpcap "$(pkg-config --modversion libpcap)"
@@ -133,7 +136,27 @@ meta cmd.time "$TIME -f '%e %U %S %M' (wall s, user s, sys s, peak RSS kB)"
 
 run_sigtrail() { # capname capture run
 	rm -f "$W/sigtrail.db" "$W/sigtrail.db-wal" "$W/sigtrail.db-shm"
+	if [ "$3" = 1 ]; then rss_trace "$1" "$2" & fi
 	measure sigtrail "$1" "$3" "$SIGTRAIL" analyze "$2" -o "$W/sigtrail.db"
+	wait
+}
+# rss_trace capname capture: sigtrail's resident memory every 2 s during its first run, so a
+# growth shows whether it is steady (per packet) or a step
+rss_trace() {
+	local pid="" i out=$W/rss-$1.tsv
+	: >"$out"
+	for i in $(seq 1 50); do
+		pid=$(pgrep -n -f "^$SIGTRAIL analyze $2 " || true)
+		[ -z "$pid" ] || break
+		sleep 0.1
+	done
+	[ -n "$pid" ] || return 0
+	local t0=$SECONDS
+	while [ -r "/proc/$pid/status" ]; do
+		awk -v t=$((SECONDS - t0)) '/^VmRSS/ {print t "\t" $2}' "/proc/$pid/status" >>"$out" 2>/dev/null || true
+		sleep 2
+	done
+	meta "rss_trace.$1" "$out"
 }
 run_baseline() {
 	rm -f "$W/baseline.db" "$W/baseline.db-wal" "$W/baseline.db-shm"
@@ -197,10 +220,11 @@ fi
 # any lines of sigtrail's own output on the 1M capture that mention a verify rate. Adjust the
 # build line and the grep below to the interface they end up with.
 if [ -f bench/verify_rate.c ]; then
-	VR_BUILD="cc -O2 -std=c11 -D_DEFAULT_SOURCE -I. bench/verify_rate.c $(pkg-config --cflags --libs libcrypto ldns) -o $W/verify_rate"
-	if $VR_BUILD 2>>"$LOG" && "$W/verify_rate" >"$W/verify_rate.out" 2>&1; then
+	# the build line bench/verify_rate.c's header gives
+	VR_BUILD="cc -std=c11 -O2 -I. -D_DEFAULT_SOURCE bench/verify_rate.c analyze/result.c analyze/serial.c analyze/keyshape.c analyze/pkey.c analyze/memo.c analyze/sigcheck.c util/err.c $(pkg-config --cflags --libs libcrypto) -o $W/verify_rate"
+	if $VR_BUILD 2>>"$LOG" && "$W/verify_rate" 3 >"$W/verify_rate.out" 2>&1; then
 		meta verify_rate_file "$W/verify_rate.out"
-		meta cmd.verify_rate "$VR_BUILD; $W/verify_rate"
+		meta cmd.verify_rate "$VR_BUILD; $W/verify_rate 3"
 	else
 		meta verify_rate_error "bench/verify_rate.c did not build or run: see $LOG"
 	fi
@@ -211,7 +235,7 @@ if [ -s "$W/main.sigtrail.out" ] && grep -qiE 'verif.*(/s|per s)' "$W/main.sigtr
 fi
 
 meta load_end "$(cut -d' ' -f1-3 /proc/loadavg)"
-meta sigtrail_sha256_end "$(sha256sum "$SIGTRAIL" | cut -c1-16)"
+meta sigtrail_sha256_end "$(sha256sum "$SIGTRAIL" 2>/dev/null | cut -c1-16)"
 meta busy "$(ps -eo pcpu=,comm= --sort=-pcpu | awk '$1 >= 20 {printf "%s %s%%; ", $2, $1}')"
 
 # ---- report --------------------------------------------------------------------------------

@@ -136,14 +136,16 @@ static void fill_buckets(struct rep_model *m, const char *sql, int64_t *a, int64
 	sqlite3_finalize(s);
 }
 
-/* Failure windows: runs of buckets with failures; buckets without any
- * evidence (no checks at all) do not end a window, an all-good one does. */
+/* Failure windows: runs of buckets with failures. Buckets without any
+ * evidence (no checks at all) do not end a window; REP_WINDOW_GAP
+ * consecutive all-good buckets do. */
 static void build_windows(struct rep_model *m)
 {
 	const int64_t *bad = m->failures_from_checks ? m->failed : m->servfail;
 	const int64_t *all = m->failures_from_checks ? m->checks : m->answers;
 	struct rep_window *w = NULL;
 	int64_t peak = 0;
+	int good = 0;
 	m->peak_b = -1;
 	for (int b = 0; b < m->nb; b++) {
 		if (bad[b] > peak) {
@@ -160,7 +162,8 @@ static void build_windows(struct rep_model *m)
 				w->b1 = b;
 				w->failed += bad[b];
 			}
-		} else if (all[b] > 0) {
+			good = 0;
+		} else if (all[b] > 0 && ++good >= REP_WINDOW_GAP) {
 			w = NULL;
 		}
 	}
@@ -253,7 +256,7 @@ static const char style[] =
 	"th,td{border:1px solid #ddd;padding:2px 6px;text-align:left;vertical-align:top}\n"
 	"th{background:#f2f2f2}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}\n"
 	"table.sort th{cursor:pointer}tr.bad td{background:#fdecea}tr.good td{background:#eef8ee}\n"
-	"code,.mono{font-family:ui-monospace,monospace;font-size:12px;word-break:break-all}\n"
+	"code,.mono{font-family:ui-monospace,monospace;font-size:12px;overflow-wrap:break-word}\n"
 	".badge{display:inline-block;padding:0 5px;border-radius:3px;font-size:11px;margin-right:3px}\n"
 	".b-bad{background:#c62828;color:#fff}.b-warn{background:#ef6c00;color:#fff}.b-ok{background:#2e7d32;color:#fff}\n"
 	".b-info{background:#546e7a;color:#fff}.muted{color:#666}\n"

@@ -13,7 +13,8 @@
 struct sqlite3;
 struct sqlite3_stmt;
 
-#define REP_MAX_BUCKETS 120   /* the time axis has at most this many buckets */
+#define REP_MAX_BUCKETS 60    /* the time axis has at most this many buckets */
+#define REP_WINDOW_GAP 2      /* all-good buckets that end a failure window */
 #define REP_MAX_WINDOWS 16    /* failure windows drawn and listed */
 #define REP_MAX_RESOLVERS 8   /* resolvers given a line of their own */
 #define REP_ROWS 50           /* rows per long table before "n more" */

@@ -85,7 +85,9 @@ void rep_svg_open(struct rep_svg *g, FILE *f, const char *id, const char *title,
 	g->t0 = t0;
 	g->bucket_ns = bucket_ns > 0 ? bucket_ns : 1;
 	g->percent = percent;
-	g->ymax = percent ? 1.0 : nice_ceil(ymax);
+	/* four grid steps of a nice size; counts step by whole numbers */
+	double step = nice_ceil(ymax / 4);
+	g->ymax = percent ? 1.0 : 4 * (step < 1 ? 1 : step);
 	g->x0 = ML;
 	g->y0 = MT;
 	g->pw = REP_SVG_WIDTH - ML - MR;

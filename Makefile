@@ -71,7 +71,7 @@ asan:
 
 fuzz: $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%.fuzz)
 build-fuzz/%.fuzz: tests/fuzz/%.c $(CORE_SRC) build-fuzz/gen/schema_sql.h
-	clang -std=c11 -I. -Ibuild-fuzz -D_DEFAULT_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
+	clang -std=c11 -I. -Ibuild-fuzz -D_DEFAULT_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
 	    $(shell pkg-config --cflags $(PKGS)) -o $@ $(filter %.c,$^) $(LDLIBS)
 
 lab:

@@ -4,7 +4,6 @@
  * packets. So: statements prepared once, WAL with synchronous=NORMAL,
  * batches of AN_DB_BATCH rows per transaction, and no secondary index
  * until the load is over. */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -12,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "analyze/db.h"
+#include "capture/endpoint.h"
 #include "util/err.h"
 #include "util/escape.h"
 
@@ -55,7 +55,7 @@ static const char index_sql[] =
 
 enum db_stmt {
 	ST_MSG, ST_OPT, ST_EDE, ST_ANOM, ST_CAPTURE, ST_META, ST_STAT, ST_COUNT,
-	ST_KEY, ST_KEY_UPDATE, ST_SIG, ST_SIG_CHECK, ST_FINDING, ST_RECOVERED, ST_RESPONSE,
+	ST_KEY, ST_KEY_UPDATE, ST_SIG, ST_SIG_CHECK, ST_FINDING, ST_RECOVERED, ST_RESPONSE, ST_SIG_FLUSH,
 	ST_N
 };
 
@@ -83,6 +83,9 @@ static const char *const stmt_sql[ST_N] = {
 		   " reason = coalesce(excluded.reason, reason), ede = coalesce(excluded.ede, ede),"
 		   " key_id = coalesce(excluded.key_id, key_id) RETURNING id, uses",
 	[ST_SIG_CHECK] = "INSERT INTO sig_checks VALUES (?,?,?,?,?,?,?,?)",
+	[ST_SIG_FLUSH] = "UPDATE signatures SET last_ts_ns = max(last_ts_ns, ?), uses = uses + ?,"
+			 " valid = valid + ?, reason = coalesce(?, reason), ede = coalesce(?, ede),"
+			 " key_id = coalesce(?, key_id) WHERE id = ?",
 	[ST_RESPONSE] = "INSERT OR REPLACE INTO response_verdicts VALUES (?,?,?,?)",
 	[ST_FINDING] = "INSERT INTO findings VALUES (NULL,?,?,?,?,?,?,?,?)",
 	[ST_RECOVERED] = "INSERT INTO recovered_keys VALUES (NULL,?,?,?,?,?,?,?,?,?,?)",
@@ -96,8 +99,29 @@ struct db_kind {
 	uint64_t count;
 };
 
+/* Write-behind cache of signature rows: the same RRSIG is re-sent in many
+ * responses, and counting a use in memory is far cheaper than an upsert
+ * through the unique index. Direct-mapped on the signature hash; a slot
+ * is written back when another signature takes it and at the end. */
+#define DB_SIGCACHE_SLOTS 65536
+
+struct db_sigslot {
+	uint8_t hash[16];
+	int64_t id;             /* 0: empty */
+	int64_t uses_total;     /* in the database plus pending */
+	int64_t uses, valid;    /* pending, not yet written */
+	int64_t last_ts;
+	const char *reason;     /* static, latest non-valid */
+	int ede;
+	int64_t key_id;
+};
+
+struct an_db;
+static int sig_flush_all(struct an_db *db);
+
 struct an_db {
 	sqlite3 *h;
+	struct db_sigslot *sigcache;
 	sqlite3_stmt *st[ST_N];
 	unsigned pending;
 	int in_txn;
@@ -151,15 +175,24 @@ struct an_db *an_db_create(const char *path, char *err, size_t errlen)
 		}
 	}
 	struct an_db *db = calloc(1, sizeof(*db));
+	if (db)
+		db->sigcache = calloc(DB_SIGCACHE_SLOTS, sizeof(*db->sigcache));
+	if (db && !db->sigcache) {
+		free(db);
+		db = NULL;
+	}
 	if (!db) {
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	if (sqlite3_open_v2(path, &db->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK)
+	/* One connection, one thread: no mutexes on the hot path. */
+	if (sqlite3_open_v2(path, &db->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+			    NULL) != SQLITE_OK)
 		goto fail;
 	char pragmas[256];
 	snprintf(pragmas, sizeof(pragmas),
-		 "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF; PRAGMA cache_size=-65536;"
+		 "PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF;"
+		 "PRAGMA cache_size=-65536;"
 		 "PRAGMA wal_autocheckpoint=16384; PRAGMA temp_store=MEMORY;"
 		 "PRAGMA user_version=%d;", AN_DB_SCHEMA_VERSION);
 	if (db_exec(db, pragmas) || db_exec(db, schema_sql))
@@ -198,10 +231,8 @@ int an_db_maybe_commit(struct an_db *db, int force)
 
 static void bind_addr(sqlite3_stmt *s, int col, const struct cap_endpoint *ep)
 {
-	char text[INET6_ADDRSTRLEN];
-	if (!inet_ntop(ep->family == 6 ? AF_INET6 : AF_INET, ep->addr, text, sizeof(text)))
-		snprintf(text, sizeof(text), "?");
-	sqlite3_bind_text(s, col, text, -1, SQLITE_TRANSIENT);
+	char text[CAP_ADDR_TEXT_MAX];
+	sqlite3_bind_text(s, col, cap_endpoint_addr(ep, text), -1, SQLITE_TRANSIENT);
 }
 
 /* Header fields exist only when the message has its 12-byte header. */
@@ -414,6 +445,8 @@ int an_db_set_stat(struct an_db *db, const char *key, int64_t value)
 
 int an_db_finish(struct an_db *db)
 {
+	if (sig_flush_all(db))
+		return ST_EDB;
 	for (unsigned i = 0; i < db->nkinds; i++)
 		if (set_pair(db, ST_COUNT, db->kinds[i].kind, NULL, (int64_t)db->kinds[i].count))
 			return ST_EDB;
@@ -430,11 +463,13 @@ void an_db_close(struct an_db *db)
 {
 	if (!db)
 		return;
+	(void)sig_flush_all(db);
 	if (db->in_txn)
 		(void)db_exec(db, "COMMIT");
 	for (int i = 0; i < ST_N; i++)
 		sqlite3_finalize(db->st[i]);
 	sqlite3_close(db->h);
+	free(db->sigcache);
 	free(db);
 }
 
@@ -522,10 +557,40 @@ int an_db_update_key(struct an_db *db, int64_t id, const struct an_db_key *k)
 	return db_step(db, s);
 }
 
-int64_t an_db_use_signature(struct an_db *db, const struct an_db_sig *g, int64_t *uses)
+static int sig_flush(struct an_db *db, struct db_sigslot *c)
 {
+	if (!c->id || !c->uses)
+		return ST_OK;
 	if (db_begin(db))
 		return ST_EDB;
+	sqlite3_stmt *s = db->st[ST_SIG_FLUSH];
+	sqlite3_bind_int64(s, 1, c->last_ts);
+	sqlite3_bind_int64(s, 2, c->uses);
+	sqlite3_bind_int64(s, 3, c->valid);
+	bind_opt_text(s, 4, c->reason);
+	if (c->ede >= 0)
+		sqlite3_bind_int(s, 5, c->ede);
+	if (c->key_id > 0)
+		sqlite3_bind_int64(s, 6, c->key_id);
+	sqlite3_bind_int64(s, 7, c->id);
+	c->uses = c->valid = 0;
+	c->reason = NULL;
+	c->ede = -1;
+	c->key_id = 0;
+	db->pending++;
+	return db_step(db, s);
+}
+
+static int sig_flush_all(struct an_db *db)
+{
+	for (size_t i = 0; db->sigcache && i < DB_SIGCACHE_SLOTS; i++)
+		if (sig_flush(db, &db->sigcache[i]))
+			return ST_EDB;
+	return ST_OK;
+}
+
+static int64_t sig_upsert(struct an_db *db, const struct an_db_sig *g, int64_t *uses)
+{
 	sqlite3_stmt *s = db->st[ST_SIG];
 	sqlite3_bind_blob(s, 1, g->hash, 16, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, g->zone, -1, SQLITE_TRANSIENT);
@@ -557,6 +622,43 @@ int64_t an_db_use_signature(struct an_db *db, const struct an_db_sig *g, int64_t
 	if (rc != SQLITE_DONE || id <= 0)
 		return db_fail(db);
 	db->pending++;
+	return id;
+}
+
+int64_t an_db_use_signature(struct an_db *db, const struct an_db_sig *g, int64_t *uses)
+{
+	if (db_begin(db))
+		return ST_EDB;
+	unsigned slot = (unsigned)(g->hash[0] | g->hash[1] << 8) % DB_SIGCACHE_SLOTS;
+	struct db_sigslot *c = db->sigcache ? &db->sigcache[slot] : NULL;
+	if (c && c->id && !memcmp(c->hash, g->hash, 16)) {
+		c->uses++;
+		c->uses_total++;
+		c->valid += g->valid;
+		if (g->ts_ns > c->last_ts)
+			c->last_ts = g->ts_ns;
+		if (!g->valid) {
+			c->reason = g->reason;
+			c->ede = g->ede;
+		}
+		if (g->key_id > 0)
+			c->key_id = g->key_id;
+		*uses = c->uses_total;
+		return c->id;
+	}
+	if (c && sig_flush(db, c))
+		return ST_EDB;
+	int64_t id = sig_upsert(db, g, uses);
+	if (id > 0 && c) {
+		memcpy(c->hash, g->hash, 16);
+		c->id = id;
+		c->uses_total = *uses;
+		c->uses = c->valid = 0;
+		c->last_ts = g->ts_ns;
+		c->reason = NULL;
+		c->ede = -1;
+		c->key_id = 0;
+	}
 	return id;
 }
 

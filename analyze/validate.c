@@ -1,5 +1,4 @@
 /* analyze/validate.c -- see validate.h. */
-#include <arpa/inet.h>
 #include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +11,7 @@
 #include "analyze/keystore.h"
 #include "analyze/sigcheck.h"
 #include "analyze/validate.h"
+#include "capture/endpoint.h"
 #include "decode/rdata.h"
 #include "util/arena.h"
 #include "util/err.h"
@@ -26,7 +26,7 @@ struct val_ref {
 	uint32_t file;
 	uint64_t frame;
 	int64_t msg_id;
-	char server[INET6_ADDRSTRLEN];
+	char server[CAP_ADDR_TEXT_MAX];
 	/* per-response result, filled while its RRSIGs are checked */
 	const char *worst;        /* worst chain status in answer/authority */
 	const char *bogus_reason;
@@ -853,9 +853,7 @@ int an_validator_message(struct an_validator *v, const struct cap_msg *cm,
 	if (!m->qr || m->len < 12 || m->tc)
 		return v->err;
 	struct val_ref r = { cm->ts_ns, cm->file, cm->frame, msg_id, "", NULL, NULL, -1 };
-	if (!inet_ntop(cm->src.family == 6 ? AF_INET6 : AF_INET, cm->src.addr, r.server,
-		       sizeof(r.server)))
-		snprintf(r.server, sizeof(r.server), "?");
+	cap_endpoint_addr(&cm->src, r.server);
 	int fresh = ingest_keys(v, &r, m);
 	if (has_rrsig(m) && lacks_keys(v, m))
 		return pend_push(v, &r, cm);

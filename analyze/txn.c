@@ -28,6 +28,7 @@ struct txn_entry {
 struct an_txn {
 	struct txn_entry *ring;
 	uint32_t cap, head, count;  /* count: slots between head and tail */
+	uint32_t max;               /* cap grows by doubling up to max */
 	int32_t *bucket;
 	uint32_t nbucket;           /* power of two */
 	int64_t timeout_ns;
@@ -74,12 +75,19 @@ static void key_make(struct txn_key *k, const struct cap_msg *cm,
 	k->qname_hash = m->has_question ? name_hash(&m->qname) : 0;
 }
 
+/* The table starts small and doubles when full, up to max: a capture
+ * only pays for the queries it really has pending, and memory stays flat
+ * however long it is (a ring as large as max would be touched page by
+ * page as it turns). */
+#define TXN_INITIAL 4096
+
 struct an_txn *an_txn_new(uint32_t max, int64_t timeout_ns)
 {
 	struct an_txn *t = calloc(1, sizeof(*t));
 	if (!t)
 		return NULL;
-	t->cap = max ? max : 1;
+	t->max = max ? max : 1;
+	t->cap = t->max < TXN_INITIAL ? t->max : TXN_INITIAL;
 	t->nbucket = 1;
 	while (t->nbucket < t->cap)
 		t->nbucket <<= 1;
@@ -126,11 +134,46 @@ static void pop_head(struct an_txn *t, uint64_t *counter)
 	t->count--;
 }
 
+/* Doubles the ring (and the buckets), keeping arrival order: entries are
+ * copied oldest first to slots 0.., and the chains rebuilt. */
+static int grow(struct an_txn *t)
+{
+	uint32_t ncap = t->cap * 2 > t->max ? t->max : t->cap * 2;
+	uint32_t nb = t->nbucket;
+	while (nb < ncap)
+		nb <<= 1;
+	struct txn_entry *ring = calloc(ncap, sizeof(*ring));
+	int32_t *bucket = malloc(nb * sizeof(*bucket));
+	if (!ring || !bucket) {
+		free(ring);
+		free(bucket);
+		return -1;
+	}
+	memset(bucket, 0xff, nb * sizeof(*bucket));
+	for (uint32_t i = 0; i < t->count; i++) {
+		ring[i] = t->ring[(t->head + i) % t->cap];
+		if (!ring[i].live)
+			continue;
+		int32_t *b = &bucket[key_hash(&ring[i].key) & (nb - 1)];
+		ring[i].next = *b;
+		*b = (int32_t)i;
+	}
+	free(t->ring);
+	free(t->bucket);
+	t->ring = ring;
+	t->bucket = bucket;
+	t->cap = ncap;
+	t->nbucket = nb;
+	t->head = 0;
+	return 0;
+}
+
 void an_txn_query(struct an_txn *t, const struct cap_msg *cm,
 		  const struct dec_msg *m, int64_t msg_id)
 {
 	t->st.queries++;
-	if (t->count == t->cap)
+	/* Out of memory while growing: the oldest query is given up instead. */
+	if (t->count == t->cap && (t->cap == t->max || grow(t) != 0))
 		pop_head(t, &t->st.evicted);
 	uint32_t idx = (t->head + t->count) % t->cap;
 	struct txn_entry *e = &t->ring[idx];

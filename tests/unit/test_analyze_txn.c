@@ -79,5 +79,21 @@ int main(void)
 	an_txn_expire(t, INT64_MAX);
 	is_int((long long)an_txn_stats(t)->queries, 10, "all queries counted");
 	an_txn_free(t);
+
+	/* Growth: 20 000 pending queries in a table that starts at 4096 and
+	 * may grow to 65 536: none evicted, every one still matched. */
+	t = an_txn_new(65536, 30000000000LL);
+	for (int i = 0; i < 20000; i++) {
+		struct cap_msg qi = cm_make(1000 + i, (uint8_t)i, (uint16_t)(1024 + i), 0);
+		an_txn_query(t, &qi, &mq, 1000 + i);
+	}
+	int matched = 0;
+	for (int i = 0; i < 20000; i++) {
+		struct cap_msg ri = cm_make(2000000 + i, (uint8_t)i, (uint16_t)(1024 + i), 1);
+		matched += an_txn_response(t, &ri, &mr, &lat) == 1000 + i;
+	}
+	is_int(matched, 20000, "20 000 queries pending through two doublings: all matched to the right one");
+	is_int((long long)an_txn_stats(t)->evicted, 0, "none evicted while below the maximum");
+	an_txn_free(t);
 	return done_testing();
 }

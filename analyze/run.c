@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "analyze/db.h"
+#include "analyze/incident.h"
 #include "analyze/run.h"
 #include "analyze/txn.h"
 #include "analyze/validate.h"
@@ -10,6 +11,7 @@
 #include "decode/msg.h"
 #include "util/arena.h"
 #include "util/err.h"
+#include "util/version.h"
 
 /* A DNS message has at most 65535 bytes, so at most ~6000 RRs and 100
  * options: 4 MiB bounds what one hostile message can make decode/ take. */
@@ -190,10 +192,14 @@ int an_run(const struct an_run_opts *o, struct an_run_result *res)
 		rc = run_frames(&c, src, pipe, o->progress);
 	if (rc == ST_OK)
 		rc = an_validator_finish(c.val);
+	if (rc == ST_OK)
+		rc = an_db_set_meta(c.db, "version", SIGTRAIL_VERSION);
 	if (rc == ST_OK) {
 		an_txn_expire(c.txn, INT64_MAX);
 		rc = store_run_facts(&c, src, cap_pipeline_stats(pipe));
 	}
+	if (rc == ST_OK)
+		rc = an_incidents_build(c.db, NULL);
 	if (rc == ST_OK)
 		rc = an_db_finish(c.db);
 	if (rc == ST_EDB && c.db && !res->error[0])

@@ -170,3 +170,121 @@ CREATE TABLE recovered_keys (
 	first_ts_ns   INTEGER NOT NULL,
 	last_ts_ns    INTEGER NOT NULL
 );
+
+-- Version 2, incident pass (analyze/incident.c; docs/incidents.md).
+-- Zones seen in the capture: signers, DNSKEY owners, referral NS owners,
+-- SOA owners. signed: it signs, or a DS for it was seen.
+CREATE TABLE zones (
+	zone   TEXT PRIMARY KEY,
+	signed INTEGER NOT NULL
+);
+-- Endpoint roles from the traffic (analyze/roles.c). One row per role an
+-- address plays: client (sends RD queries), resolver (answers RD queries
+-- with RA), upstream (a resolver's outgoing side: sends non-RD queries),
+-- authoritative (sends AA answers or referrals to non-RD queries).
+CREATE TABLE endpoints (
+	addr        TEXT NOT NULL,
+	role        TEXT NOT NULL,
+	first_ts_ns INTEGER NOT NULL,
+	last_ts_ns  INTEGER NOT NULL,
+	queries     INTEGER NOT NULL,     -- queries it sent in that role
+	responses   INTEGER NOT NULL,     -- responses it sent in that role
+	PRIMARY KEY (addr, role)
+);
+-- A resolver's client-facing address and the address it queries from,
+-- linked by name and time (a client query, then an upstream query for the
+-- name or an ancestor within AN_ROLES_LINK_WINDOW_NS).
+CREATE TABLE resolver_links (
+	resolver_addr TEXT NOT NULL,
+	upstream_addr TEXT NOT NULL,
+	matches       INTEGER NOT NULL,   -- client queries followed by such a query
+	PRIMARY KEY (resolver_addr, upstream_addr)
+);
+-- What each resolver told its clients, per time bucket.
+CREATE TABLE resolver_buckets (
+	resolver          TEXT NOT NULL,
+	bucket_start_ns   INTEGER NOT NULL,
+	bucket_ns         INTEGER NOT NULL,
+	responses         INTEGER NOT NULL,
+	servfail          INTEGER NOT NULL,
+	noerror           INTEGER NOT NULL,
+	nxdomain          INTEGER NOT NULL,
+	signed_answers    INTEGER NOT NULL, -- NOERROR/NXDOMAIN to DO queries for names in signed zones
+	ad                INTEGER NOT NULL, -- of which with AD set
+	stale             INTEGER NOT NULL, -- responses with EDE 3 or 19
+	ede_codes         TEXT,             -- "code:count,..." by code, NULL if none
+	latency_median_ns INTEGER,
+	PRIMARY KEY (resolver, bucket_start_ns)
+);
+-- Signature checks per signer zone and bucket. bogus counts checks that
+-- failed or whose chain is bogus, plus bogus responses without checks
+-- (RRSIGs missing); by_reason: "reason:count,...".
+CREATE TABLE sig_buckets (
+	zone            TEXT NOT NULL,
+	bucket_start_ns INTEGER NOT NULL,
+	bucket_ns       INTEGER NOT NULL,
+	valid           INTEGER NOT NULL,
+	bogus           INTEGER NOT NULL,
+	by_reason       TEXT,
+	PRIMARY KEY (zone, bucket_start_ns)
+);
+-- Negative trust anchors inferred from behaviour: a resolver answers
+-- DO queries for a zone that is bogus upstream NOERROR/NXDOMAIN without AD,
+-- after answering it with AD or SERVFAIL.
+CREATE TABLE nta_events (
+	resolver            TEXT NOT NULL,
+	zone                TEXT NOT NULL,
+	first_ts_ns         INTEGER NOT NULL, -- first insecure answer
+	evidence_message_id INTEGER NOT NULL, -- that answer
+	before_ts_ns        INTEGER,          -- last AD or SERVFAIL answer before
+	before_message_id   INTEGER,
+	answers             INTEGER NOT NULL  -- insecure answers for the zone from then on
+);
+-- EDE a resolver sent on SERVFAIL during an incident versus what the
+-- upstream evidence calls for.
+CREATE TABLE resolver_claims (
+	resolver           TEXT NOT NULL,
+	incident_id        INTEGER NOT NULL,
+	ede_sent           TEXT,              -- "6" or "6,9"; NULL: none
+	count              INTEGER NOT NULL,
+	evidence_reason    TEXT NOT NULL,     -- the incident's main reason code
+	expected_ede       INTEGER,
+	agrees             INTEGER NOT NULL,  -- expected_ede among ede_sent
+	example_message_id INTEGER NOT NULL
+);
+-- One row per window of bogus evidence for a zone.
+CREATE TABLE incidents (
+	id                  INTEGER PRIMARY KEY,
+	zone                TEXT NOT NULL,
+	start_ns            INTEGER NOT NULL,  -- first bogus evidence
+	end_ns              INTEGER NOT NULL,  -- last bogus evidence
+	first_servfail_ns   INTEGER,           -- first SERVFAIL to a client for a name under zone
+	peak_servfail_ratio REAL,              -- worst bucket: SERVFAIL / responses under zone
+	root_cause          TEXT NOT NULL,     -- docs/incidents.md
+	reason              TEXT,              -- main reason code of the bogus evidence
+	names               INTEGER NOT NULL,  -- distinct names with SERVFAIL
+	clients             INTEGER NOT NULL,  -- distinct clients given SERVFAIL
+	zones               TEXT,              -- signed zones with SERVFAIL names, comma-separated
+	collateral_zones    TEXT,              -- unsigned zones below with SERVFAIL names
+	ede_codes           TEXT,              -- on those SERVFAILs, "code:count,..."
+	stale_answers       INTEGER NOT NULL,  -- EDE 3/19 answers for names under zone
+	recovered_ns        INTEGER,           -- bucket where the zone validates again
+	summary             TEXT NOT NULL
+);
+-- Frames that prove each claim of an incident.
+CREATE TABLE incident_evidence (
+	incident_id INTEGER NOT NULL,
+	claim       TEXT NOT NULL,             -- first_bogus, last_bogus, root_cause, ...
+	capture_id  INTEGER,
+	frame       INTEGER,
+	message_id  INTEGER
+);
+-- Names clients could not resolve during an incident.
+CREATE TABLE incident_names (
+	incident_id INTEGER NOT NULL,
+	name        TEXT NOT NULL,
+	zone        TEXT,                      -- an_zone_of(name)
+	collateral  INTEGER NOT NULL,          -- zone is unsigned, below the incident's zone
+	servfails   INTEGER NOT NULL,
+	first_ts_ns INTEGER NOT NULL
+);

@@ -10,6 +10,7 @@
 
 #define ZONE_MAX 1100       /* an escaped name fits: 255 bytes as \DDD */
 #define LIST_SERVERS 4      /* addresses named in the paragraph */
+#define LIST_EDE 5          /* EDE codes named in the paragraph */
 
 struct zone_fail {
 	char zone[ZONE_MAX];
@@ -55,7 +56,11 @@ static void when(struct rep_model *m, int64_t a, int64_t b)
 	rep_fmt_date(day, sizeof(day), a);
 	day[10] = '\0';
 	rep_fmt_dur(dur, sizeof(dur), b - a);
-	fprintf(m->f, "Between <b id=\"h-start\">%s</b> and <b id=\"h-end\">%s</b> on %s (%s)", ta, tb, day, dur);
+	if (a == b)
+		fprintf(m->f, "At <b id=\"h-start\">%s</b> on %s", ta, day);
+	else
+		fprintf(m->f, "Between <b id=\"h-start\">%s</b> and <b id=\"h-end\">%s</b> on %s (%s)",
+			ta, tb, day, dur);
 }
 
 static void root_cause(struct rep_model *m, const char *zone)
@@ -158,23 +163,31 @@ static void impact(struct rep_model *m)
 		      " the impact on clients is not visible in it.", m->f);
 		return;
 	}
+	if (m->n_servfail == 0) {
+		fprintf(m->f, " No resolver answered SERVFAIL (<b id=\"h-servfail\">0</b> of %lld answers).",
+			(long long)m->n_resolver_answers);
+		return;
+	}
 	int64_t resolvers = rep_scalar(m, "SELECT count(DISTINCT src_addr) FROM messages WHERE "
 				       REP_RESOLVER_SQL " AND rcode = 2");
 	int64_t names = rep_scalar(m, "SELECT count(DISTINCT lower(qname)) FROM messages WHERE "
 				   REP_RESOLVER_SQL " AND rcode = 2");
 	fprintf(m->f, " <b id=\"h-resolvers\">%lld</b> resolver%s answered SERVFAIL to"
-		" <b id=\"h-servfail\">%lld</b> of %lld queries (%.1f%%) for %lld distinct names",
+		" <b id=\"h-servfail\">%lld</b> of %lld queries (%.1f%%) for %lld distinct name%s",
 		(long long)resolvers, resolvers == 1 ? "" : "s", (long long)m->n_servfail,
 		(long long)m->n_resolver_answers, 100.0 * (double)m->n_servfail / (double)m->n_resolver_answers,
-		(long long)names);
+		(long long)names, names == 1 ? "" : "s");
 	sqlite3_stmt *s = rep_sql(m, "SELECT e.code, count(DISTINCT e.message_id) FROM ede e JOIN messages r"
 				  " ON r.id = e.message_id WHERE r." REP_RESOLVER_SQL " GROUP BY 1 ORDER BY 2 DESC, 1");
 	int any = 0;
 	while (rep_row(m, s)) {
+		if (any++ == LIST_EDE) {
+			fputs(" and other codes", m->f);
+			break;
+		}
 		const char *name = dec_ede_name((uint16_t)sqlite3_column_int(s, 0));
-		fprintf(m->f, "%sEDE %d (%s) &times;%lld", any ? ", " : "; they sent ", sqlite3_column_int(s, 0),
+		fprintf(m->f, "%sEDE %d (%s) &times;%lld", any > 1 ? ", " : "; they sent ", sqlite3_column_int(s, 0),
 			name ? name : "unassigned", (long long)sqlite3_column_int64(s, 1));
-		any = 1;
 	}
 	sqlite3_finalize(s);
 	int64_t bare = rep_scalar(m, "SELECT count(*) FROM messages r WHERE r." REP_RESOLVER_SQL
@@ -191,6 +204,18 @@ static void recovery(struct rep_model *m)
 		rep_fmt_dur(d, sizeof(d), m->ph[REP_PH_FIXED].ts_ns - m->ph[REP_PH_LAST_FAILURE].ts_ns);
 		fprintf(m->f, " The first all-valid time bucket after the failures begins at <b id=\"h-fixed\">%s</b>,"
 			" %s after the last failure: the fix was in place by then.", t, d);
+		sqlite3_stmt *s = rep_sql(m, "SELECT max(ts_ns), count(*) FROM messages WHERE " REP_RESOLVER_SQL
+					  " AND rcode = 2 AND ts_ns > ?1");
+		if (!s)
+			return;
+		sqlite3_bind_int64(s, 1, m->ph[REP_PH_FIXED].ts_ns);
+		if (rep_row(m, s) && sqlite3_column_int64(s, 1) > 0) {
+			rep_fmt_clock(t, sizeof(t), sqlite3_column_int64(s, 0), 0);
+			fprintf(m->f, " Resolvers still answered SERVFAIL %lld times after it, until %s"
+				" (failures they had cached, or failures outside the signatures seen).",
+				(long long)sqlite3_column_int64(s, 1), t);
+		}
+		sqlite3_finalize(s);
 	} else {
 		rep_fmt_clock(t, sizeof(t), m->t_last, 0);
 		fprintf(m->f, " No all-valid time bucket follows the failures: the capture (until %s) ends"
@@ -206,11 +231,16 @@ static void paragraph(struct rep_model *m)
 		return;
 	}
 	if (!m->ph[REP_PH_FIRST_BOGUS].set) {
-		fprintf(m->f, "No RRSIG check failed: <b id=\"h-checks\">%lld</b> checks, all valid or"
-			" unsupported.", (long long)m->n_checks);
+		if (m->n_checks)
+			fprintf(m->f, "No RRSIG check failed: <b id=\"h-checks\">%lld</b> checks, all valid or"
+				" unsupported.", (long long)m->n_checks);
+		else
+			fputs("No RRSIG was checked: the capture holds no signed answers.", m->f);
 		if (m->ph[REP_PH_FIRST_SERVFAIL].set) {
+			fputs(" ", m->f);
 			when(m, m->ph[REP_PH_FIRST_SERVFAIL].ts_ns, m->ph[REP_PH_LAST_FAILURE].ts_ns);
-			fputs(", resolvers answered SERVFAIL.", m->f);
+			fputs(", resolvers answered SERVFAIL for reasons sigtrail could not see in the"
+			      " signatures of the capture.", m->f);
 		}
 		impact(m);
 		fputs("</p>\n", m->f);

@@ -300,11 +300,41 @@ static void print_keys(sqlite3 *h, FILE *out)
 	sqlite3_finalize(s);
 }
 
+/* The incidents first, in sentences a person can paste into a ticket. */
+static void print_incidents(sqlite3 *h, FILE *out)
+{
+	sqlite3_stmt *s;
+	if (sqlite3_prepare_v2(h, "SELECT id, summary FROM incidents ORDER BY start_ns", -1, &s, NULL) != SQLITE_OK)
+		return;
+	int n = 0;
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		char text[4096];
+		fprintf(out, "%s %d: %s\n", n ? "\nincident" : "incident", sqlite3_column_int(s, 0),
+			col_text(s, 1, text, sizeof(text)));
+		n++;
+	}
+	sqlite3_finalize(s);
+	if (!n)
+		fprintf(out, "incidents    none: no signature failed validation\n");
+	if (sqlite3_prepare_v2(h, "SELECT resolver, zone, first_ts_ns FROM nta_events ORDER BY first_ts_ns",
+			       -1, &s, NULL) != SQLITE_OK)
+		return;
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		char resolver[64], zone[1100], when[64];
+		rep_format_time(when, sizeof(when), sqlite3_column_int64(s, 2), 1000000);
+		fprintf(out, "negative trust anchor: resolver %s answers %s without validation from %s\n",
+			col_text(s, 0, resolver, sizeof(resolver)), col_text(s, 1, zone, sizeof(zone)), when);
+	}
+	sqlite3_finalize(s);
+	fputc('\n', out);
+}
+
 int rep_summary(const char *path, FILE *out, char *err, size_t errlen)
 {
 	sqlite3 *h = an_db_open_read(path, err, errlen);
 	if (!h)
 		return ST_EDB;
+	print_incidents(h, out);
 	print_captures(h, out);
 	print_time_range(h, out);
 	print_counts(h, out);

@@ -1,0 +1,111 @@
+/* analyze/buckets.c -- per-resolver and per-zone time buckets. See buckets.h. */
+#include "analyze/buckets.h"
+
+#include <sqlite3.h>
+#include <stddef.h>
+
+#include "util/err.h"
+
+#define NS_PER_MS 1000000LL
+#define NS_PER_S 1000000000LL
+
+/* "Round" widths: 100 ms up to one day. */
+static const int64_t bucket_widths[] = {
+	100 * NS_PER_MS, 200 * NS_PER_MS, 250 * NS_PER_MS, 500 * NS_PER_MS,
+	1 * NS_PER_S, 2 * NS_PER_S, 5 * NS_PER_S, 10 * NS_PER_S, 15 * NS_PER_S,
+	30 * NS_PER_S, 60 * NS_PER_S, 120 * NS_PER_S, 300 * NS_PER_S, 600 * NS_PER_S,
+	900 * NS_PER_S, 1800 * NS_PER_S, 3600 * NS_PER_S, 7200 * NS_PER_S,
+	21600 * NS_PER_S, 43200 * NS_PER_S, 86400 * NS_PER_S,
+};
+
+int64_t an_buckets_size(int64_t span_ns)
+{
+	size_t i, n = sizeof(bucket_widths) / sizeof(bucket_widths[0]);
+
+	for (i = 0; i < n; i++)
+		if (span_ns / bucket_widths[i] < AN_BUCKETS_MAX)
+			return bucket_widths[i];
+	return bucket_widths[n - 1];
+}
+
+static int run_bound(sqlite3 *h, sqlite3_stmt *st, int64_t bucket_ns)
+{
+	int rc = ST_EDB;
+
+	(void)h;
+	if (!st)
+		return ST_EDB;
+	if (sqlite3_bind_parameter_count(st) >= 1)
+		sqlite3_bind_int64(st, 1, bucket_ns);
+	if (sqlite3_step(st) == SQLITE_DONE)
+		rc = ST_OK;
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int resolver_buckets(sqlite3 *h, int64_t bucket_ns)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	sqlite3_prepare_v2(h,
+		"INSERT INTO resolver_buckets SELECT resolver, b, ?1, count(*),"
+		" sum(rcode = 2), sum(rcode = 0), sum(rcode = 3),"
+		" sum(qdo AND rcode IN (0, 3) AND zsigned),"
+		" sum(qdo AND rcode IN (0, 3) AND zsigned AND ad), sum(stale), NULL, NULL"
+		" FROM an_down GROUP BY resolver, b", -1, &st, NULL);
+	rc = run_bound(h, st, bucket_ns);
+	if (rc != ST_OK)
+		return rc;
+	if (sqlite3_exec(h,
+		"UPDATE resolver_buckets SET ede_codes = (SELECT group_concat(c || ':' || n, ',')"
+		" FROM (SELECT e.code AS c, count(*) AS n FROM an_down d"
+		"  JOIN an_ede e ON e.message_id = d.id"
+		"  WHERE d.resolver = resolver_buckets.resolver"
+		"  AND d.b = resolver_buckets.bucket_start_ns GROUP BY e.code ORDER BY e.code));"
+		"UPDATE resolver_buckets SET latency_median_ns = (SELECT lat FROM"
+		" (SELECT d.lat AS lat, row_number() OVER (ORDER BY d.lat) AS rn,"
+		"  count(*) OVER () AS n FROM an_down d"
+		"  WHERE d.resolver = resolver_buckets.resolver"
+		"  AND d.b = resolver_buckets.bucket_start_ns AND d.lat > 0)"
+		" WHERE rn = (n + 1) / 2);",
+		NULL, NULL, NULL) != SQLITE_OK)
+		return ST_EDB;
+	return ST_OK;
+}
+
+static int sig_buckets(sqlite3 *h, int64_t bucket_ns)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	sqlite3_prepare_v2(h,
+		"INSERT INTO sig_buckets SELECT zone, b, ?1, sum(valid), sum(bogus), NULL"
+		" FROM an_chk WHERE zone IS NOT NULL GROUP BY zone, b", -1, &st, NULL);
+	rc = run_bound(h, st, bucket_ns);
+	if (rc != ST_OK)
+		return rc;
+	if (sqlite3_exec(h,
+		"UPDATE sig_buckets SET by_reason = (SELECT group_concat(r || ':' || n, ',')"
+		" FROM (SELECT reason AS r, count(*) AS n FROM an_chk c"
+		"  WHERE c.zone = sig_buckets.zone AND c.b = sig_buckets.bucket_start_ns"
+		"  AND c.bogus GROUP BY reason ORDER BY reason));",
+		NULL, NULL, NULL) != SQLITE_OK)
+		return ST_EDB;
+	return ST_OK;
+}
+
+int an_buckets_build(sqlite3 *h, int64_t bucket_ns)
+{
+	int rc;
+
+	if (sqlite3_exec(h, "DELETE FROM resolver_buckets; DELETE FROM sig_buckets;"
+			 "CREATE INDEX IF NOT EXISTS temp.an_down_rb ON an_down(resolver, b);"
+			 "CREATE INDEX IF NOT EXISTS temp.an_chk_zb ON an_chk(zone, b);",
+			 NULL, NULL, NULL) != SQLITE_OK)
+		return ST_EDB;
+	rc = resolver_buckets(h, bucket_ns);
+	if (rc == ST_OK)
+		rc = sig_buckets(h, bucket_ns);
+	return rc;
+}

@@ -1,0 +1,53 @@
+/* analyze/roles.c -- endpoint roles and resolver links. See roles.h. */
+#include "analyze/roles.h"
+
+#include <sqlite3.h>
+#include <stddef.h>
+
+#include "util/err.h"
+
+int an_roles_build(sqlite3 *h)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = ST_EDB;
+
+	if (sqlite3_exec(h,
+		"DELETE FROM endpoints; DELETE FROM resolver_links;"
+		"INSERT INTO endpoints SELECT src_addr, 'client', min(ts_ns), max(ts_ns), count(*), 0"
+		" FROM messages WHERE qr = 0 AND rd = 1 GROUP BY src_addr;"
+		"INSERT INTO endpoints SELECT src_addr, 'resolver', min(ts_ns), max(ts_ns), 0, count(*)"
+		" FROM messages WHERE qr = 1 AND rd = 1 AND ra = 1 GROUP BY src_addr;"
+		"INSERT INTO endpoints SELECT src_addr, 'upstream', min(ts_ns), max(ts_ns), count(*), 0"
+		" FROM messages WHERE qr = 0 AND rd = 0 GROUP BY src_addr;"
+		"INSERT INTO endpoints SELECT src_addr, 'authoritative', min(ts_ns), max(ts_ns), 0,"
+		" count(*) FROM messages WHERE qr = 1 AND (aa = 1 OR rd = 0) GROUP BY src_addr;"
+		"DROP TABLE IF EXISTS temp.an_cq; DROP TABLE IF EXISTS temp.an_uq;"
+		"CREATE TEMP TABLE an_cq AS SELECT m.dst_addr AS res, m.qname AS q, m.ts_ns AS t"
+		" FROM messages m JOIN endpoints e ON e.addr = m.dst_addr AND e.role = 'resolver'"
+		" WHERE m.qr = 0 AND m.rd = 1 AND m.qname IS NOT NULL;"
+		"CREATE TEMP TABLE an_uq AS SELECT src_addr AS up, qname AS q, ts_ns AS t"
+		" FROM messages WHERE qr = 0 AND rd = 0 AND qname IS NOT NULL AND qname <> '.';"
+		"CREATE INDEX temp.an_uq_t ON an_uq(t);",
+		NULL, NULL, NULL) != SQLITE_OK)
+		return ST_EDB;
+	if (sqlite3_prepare_v2(h,
+		"INSERT INTO resolver_links"
+		" SELECT l.res, l.up, l.n FROM (SELECT c.res AS res, u.up AS up,"
+		"  count(DISTINCT c.rowid) AS n FROM an_cq c JOIN an_uq u"
+		"  ON u.t >= c.t AND u.t <= c.t + ?1 AND an_name_under(c.q, u.q)"
+		"  GROUP BY c.res, u.up) l"
+		" WHERE l.n >= ?2"
+		" AND l.n * ?3 >= (SELECT count(*) FROM an_cq x WHERE x.res = l.res)",
+		-1, &st, NULL) != SQLITE_OK)
+		return ST_EDB;
+	sqlite3_bind_int64(st, 1, AN_ROLES_LINK_WINDOW_NS);
+	sqlite3_bind_int(st, 2, AN_ROLES_LINK_MIN);
+	sqlite3_bind_int(st, 3, AN_ROLES_LINK_SHARE);
+	if (sqlite3_step(st) == SQLITE_DONE)
+		rc = ST_OK;
+	sqlite3_finalize(st);
+	if (sqlite3_exec(h, "DROP TABLE IF EXISTS temp.an_cq; DROP TABLE IF EXISTS temp.an_uq;",
+			 NULL, NULL, NULL) != SQLITE_OK)
+		rc = ST_EDB;
+	return rc;
+}

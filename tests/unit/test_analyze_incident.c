@@ -1,0 +1,155 @@
+/* tests/unit/test_analyze_incident.c -- the incident pass on a tiny
+ * synthetic database: one client, one resolver (client side 192.0.2.53,
+ * upstream 192.0.2.1), one authoritative server for example. (signed);
+ * example.'s signatures fail with
+ * unpublished_key from t=100 s to t=140 s, the resolver answers SERVFAIL,
+ * then NOERROR without AD to DO queries (a negative trust anchor). */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "analyze/db.h"
+#include "analyze/incident.h"
+#include "analyze/zonemap.h"
+#include "tests/tap.h"
+#include "util/err.h"
+
+#define S 1000000000LL
+
+static sqlite3_stmt *msg_st;
+
+/* One message; returns its id. */
+static long long msg(long long t, const char *src, const char *dst, int qr, int rd, int ra,
+		     int aa, int ad, int rcode, const char *qname, int edo, long long query_id)
+{
+	sqlite3_reset(msg_st);
+	sqlite3_bind_int64(msg_st, 1, t);
+	sqlite3_bind_text(msg_st, 2, src, -1, SQLITE_STATIC);
+	sqlite3_bind_text(msg_st, 3, dst, -1, SQLITE_STATIC);
+	sqlite3_bind_int(msg_st, 4, qr);
+	sqlite3_bind_int(msg_st, 5, rd);
+	sqlite3_bind_int(msg_st, 6, ra);
+	sqlite3_bind_int(msg_st, 7, aa);
+	sqlite3_bind_int(msg_st, 8, ad);
+	sqlite3_bind_int(msg_st, 9, rcode);
+	sqlite3_bind_text(msg_st, 10, qname, -1, SQLITE_STATIC);
+	sqlite3_bind_int(msg_st, 11, edo);
+	if (query_id)
+		sqlite3_bind_int64(msg_st, 12, query_id);
+	else
+		sqlite3_bind_null(msg_st, 12);
+	if (sqlite3_step(msg_st) != SQLITE_DONE)
+		return -1;
+	return sqlite3_last_insert_rowid(sqlite3_db_handle(msg_st));
+}
+
+/* A client query, the resolver's upstream query, the authoritative answer
+ * (checked: bogus or valid), and the resolver's answer to the client. */
+static void exchange(sqlite3 *h, long long t, const char *qname, int bogus, int rcode, int ad)
+{
+	sqlite3_stmt *st;
+	long long cq = msg(t, "192.0.2.10", "192.0.2.53", 0, 1, 0, 0, 0, 0, qname, 1, 0);
+	long long uq = msg(t + S / 100, "192.0.2.1", "198.51.100.1", 0, 0, 0, 0, 0, 0, qname, 1, 0);
+	long long ur = msg(t + S / 50, "198.51.100.1", "192.0.2.1", 1, 0, 0, 1, 0, 0, qname, 0, uq);
+
+	sqlite3_prepare_v2(h, "INSERT INTO sig_checks VALUES (?1, 1, ?2, '198.51.100.1', ?3, ?4, ?5, ?6)",
+			   -1, &st, NULL);
+	sqlite3_bind_int64(st, 1, ur);
+	sqlite3_bind_int64(st, 2, t + S / 50);
+	sqlite3_bind_text(st, 3, bogus ? "bogus" : "valid", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, bogus ? "unpublished_key" : "valid", -1, SQLITE_STATIC);
+	if (bogus)
+		sqlite3_bind_int(st, 5, 6);
+	sqlite3_bind_text(st, 6, bogus ? "bogus" : "secure", -1, SQLITE_STATIC);
+	sqlite3_step(st);
+	sqlite3_finalize(st);
+	msg(t + S / 20, "192.0.2.53", "192.0.2.10", 1, 1, 1, 0, ad, rcode, qname, 0, cq);
+}
+
+static void test_names(void)
+{
+	ok(an_name_under("www.Example.", "example."), "name under zone, any case");
+	ok(an_name_under("example.", "example."), "zone under itself");
+	ok(!an_name_under("wwwexample.", "example."), "label boundary respected");
+	ok(!an_name_under("a\\.example.", "example."), "escaped dot is no label boundary");
+	ok(an_name_under("anything.", "."), "everything under the root");
+}
+
+int main(void)
+{
+	char path[] = "/tmp/st_inc_XXXXXX", err[256];
+	struct an_db *db;
+	sqlite3 *h;
+	sqlite3_stmt *st;
+	long long t;
+	int fd = mkstemp(path);
+
+	test_names();
+	if (fd >= 0)
+		close(fd);
+	db = an_db_create(path, err, sizeof(err));
+	ok(db != NULL, "database created: %s", db ? "" : err);
+	if (!db)
+		return done_testing();
+	an_db_maybe_commit(db, 1);
+	h = an_db_handle(db);
+	sqlite3_exec(h, "BEGIN;"
+		"INSERT INTO signatures (id, hash, zone, owner, type_covered, algorithm, key_tag,"
+		" labels, orig_ttl, inception, expiration, first_ts_ns, last_ts_ns, uses, valid)"
+		" VALUES (1, x'00', 'example.', 'example.', 6, 13, 33834, 1, 30, 0, 0, 0, 0, 1, 0);"
+		"INSERT INTO findings (kind, zone, key_tag, message_id, ts_ns)"
+		" VALUES ('unpublished_key', 'example.', 33834, NULL, 100000000000);",
+		NULL, NULL, NULL);
+	sqlite3_prepare_v2(h, "INSERT INTO messages (capture_id, frame, first_frame, ts_ns, transport,"
+		" src_addr, src_port, dst_addr, dst_port, cap_flags, size, qr, rd, ra, aa, ad, tc,"
+		" rcode, qname, qtype, edns, edns_do, query_id, latency_ns, wire)"
+		" VALUES (0, 1, 1, ?1, 'udp', ?2, 53, ?3, 53, 0, 12, ?4, ?5, ?6, ?7, ?8, 0, ?9, ?10, 1,"
+		" 1, ?11, ?12, 50000000, x'000000000000000000000000')", -1, &msg_st, NULL);
+	for (t = 10; t < 200; t += 5) {
+		int bogus = t >= 100 && t <= 140;
+		int nta = t >= 125;
+		exchange(h, t * S, "www.example.", bogus, bogus && !nta ? 2 : 0, !bogus);
+		exchange(h, t * S + S / 2, "www.plain.example.", bogus, bogus && !nta ? 2 : 0, 0);
+	}
+	sqlite3_finalize(msg_st);
+	sqlite3_exec(h, "UPDATE messages SET frame = id; COMMIT;", NULL, NULL, NULL);
+	is_int(an_incidents_build(db, NULL), ST_OK, "pass runs");
+	sqlite3_prepare_v2(h, "SELECT count(*), min(zone), min(start_ns), min(end_ns), min(root_cause),"
+			   " min(recovered_ns), min(names), min(clients) FROM incidents", -1, &st, NULL);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		is_int(sqlite3_column_int(st, 0), 1, "one incident");
+		is_str((const char *)sqlite3_column_text(st, 1), "example.", "its zone");
+		is_int(sqlite3_column_int64(st, 2), 100 * S + S / 50, "starts at the first bogus answer");
+		is_int(sqlite3_column_int64(st, 3), 140 * S + S / 2 + S / 50, "ends at the last one");
+		is_str((const char *)sqlite3_column_text(st, 4), "key_tag_collision", "root cause");
+		is_int(sqlite3_column_int64(st, 5), 145 * S, "recovered in the next valid bucket");
+		is_int(sqlite3_column_int(st, 6), 2, "two names failed");
+		is_int(sqlite3_column_int(st, 7), 1, "one client");
+	}
+	sqlite3_finalize(st);
+	sqlite3_prepare_v2(h, "SELECT count(*), min(first_ts_ns) FROM nta_events"
+			   " WHERE resolver = '192.0.2.53' AND zone = 'example.'", -1, &st, NULL);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		is_int(sqlite3_column_int(st, 0), 1, "negative trust anchor found");
+		is_int(sqlite3_column_int64(st, 1), 125 * S + S / 20, "at the first insecure answer");
+	}
+	sqlite3_finalize(st);
+	sqlite3_prepare_v2(h, "SELECT (SELECT count(*) FROM endpoints WHERE addr = '192.0.2.53'"
+			   " AND role = 'resolver'), (SELECT count(*) FROM resolver_links"
+			   " WHERE resolver_addr = '192.0.2.53' AND upstream_addr = '192.0.2.1'),"
+			   " (SELECT sum(servfail) FROM resolver_buckets),"
+			   " (SELECT count(*) FROM incident_evidence WHERE claim = 'first_bogus')",
+			   -1, &st, NULL);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		is_int(sqlite3_column_int(st, 0), 1, "resolver role");
+		is_int(sqlite3_column_int(st, 1), 1, "resolver linked to its upstream side");
+		is_int(sqlite3_column_int(st, 2), 10, "SERVFAILs bucketed");
+		is_int(sqlite3_column_int(st, 3), 1, "first bogus frame kept");
+	}
+	sqlite3_finalize(st);
+	an_db_close(db);
+	unlink(path);
+	return done_testing();
+}

@@ -91,6 +91,10 @@ struct an_denial_result {
 	uint16_t iterations;     /* NSEC3 iterations seen (first usable RR) */
 	uint8_t salt_len;
 	uint8_t ce_labels;       /* closest encloser's label count when one was proven */
+	uint8_t child_side;      /* NODATA for DS proven by a record with SOA set: the
+				  * child's apex answered (RFC 5155 B.6); a DS denial
+				  * the parent should have signed: the caller checks
+				  * that the signer is not qname */
 	int ce_rr, nc_rr, wc_rr; /* m->rr index matching the closest encloser (or qname),
 				  * covering the next closer (or qname), and covering or
 				  * matching the wildcard; -1 if not used */

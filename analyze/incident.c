@@ -104,6 +104,9 @@ static int inc_step_done(sqlite3_stmt *st)
 /* Temporary tables every later step reads: resolver answers to clients
  * (an_down), their EDE codes (an_ede), and every signature check and
  * bogus response with its zone (an_chk). */
+/* Bucket columns are CASTs: a plain expression column of CREATE TABLE AS
+ * has no affinity, and then comparing it with an INTEGER column cannot use
+ * an index (the per-bucket updates went quadratic). */
 static int inc_prepare(struct inc_ctx *c)
 {
 	sqlite3_stmt *st = NULL;
@@ -118,7 +121,7 @@ static int inc_prepare(struct inc_ctx *c)
 	if (sqlite3_prepare_v2(c->h,
 		"CREATE TEMP TABLE an_down AS SELECT m.id AS id, m.capture_id AS capture_id,"
 		" m.frame AS frame, m.src_addr AS resolver, m.dst_addr AS client, m.ts_ns AS t,"
-		" (m.ts_ns / ?1) * ?1 AS b, m.rcode AS rcode, m.ad AS ad, m.qname AS qname,"
+		" CAST((m.ts_ns / ?1) * ?1 AS INTEGER) AS b, m.rcode AS rcode, m.ad AS ad, m.qname AS qname,"
 		" an_zone_of(m.qname) AS zone, 0 AS zsigned, coalesce(q.edns_do, 0) AS qdo,"
 		" m.latency_ns AS lat, 0 AS stale, m.tc AS tc"
 		" FROM messages m LEFT JOIN messages q ON q.id = m.query_id"
@@ -133,12 +136,14 @@ static int inc_prepare(struct inc_ctx *c)
 		"UPDATE an_down SET zsigned = coalesce((SELECT signed FROM zones z"
 		" WHERE z.zone = an_down.zone), 0), stale = EXISTS (SELECT 1 FROM an_ede e"
 		" WHERE e.message_id = an_down.id AND e.code IN (3, 19));"
-		"CREATE INDEX temp.an_down_t ON an_down(t);",
+		"CREATE INDEX temp.an_down_t ON an_down(t);"
+		/* the per-bucket updates look rows up by (resolver, bucket) */
+		"CREATE INDEX temp.an_down_rb ON an_down(resolver, b);",
 		NULL, NULL, NULL) != SQLITE_OK)
 		return ST_EDB;
 	if (sqlite3_prepare_v2(c->h,
 		"CREATE TEMP TABLE an_chk AS SELECT s.zone AS zone, c.ts_ns AS t,"
-		" (c.ts_ns / ?1) * ?1 AS b, (c.verdict = 'bogus' OR c.chain = 'bogus') AS bogus,"
+		" CAST((c.ts_ns / ?1) * ?1 AS INTEGER) AS b, (c.verdict = 'bogus' OR c.chain = 'bogus') AS bogus,"
 		" (c.verdict = 'valid' AND c.chain = 'secure') AS valid,"
 		" CASE WHEN c.verdict = 'bogus' OR v.reason IS NULL THEN c.reason"
 		"  ELSE v.reason END AS reason,"
@@ -168,7 +173,8 @@ static int inc_prepare(struct inc_ctx *c)
 	sqlite3_bind_int64(st, 1, c->bucket);
 	if (inc_step_done(st))
 		return ST_EDB;
-	if (sqlite3_exec(c->h, "CREATE INDEX temp.an_chk_zt ON an_chk(zone, t);",
+	if (sqlite3_exec(c->h, "CREATE INDEX temp.an_chk_zt ON an_chk(zone, t);"
+			 "CREATE INDEX temp.an_chk_zb ON an_chk(zone, b);",
 			 NULL, NULL, NULL) != SQLITE_OK)
 		return ST_EDB;
 	return ST_OK;

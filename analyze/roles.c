@@ -22,9 +22,14 @@ int an_roles_build(sqlite3 *h)
 		"INSERT INTO endpoints SELECT src_addr, 'authoritative', min(ts_ns), max(ts_ns), 0,"
 		" count(*) FROM messages WHERE qr = 1 AND (aa = 1 OR rd = 0) GROUP BY src_addr;"
 		"DROP TABLE IF EXISTS temp.an_cq; DROP TABLE IF EXISTS temp.an_uq;"
-		"CREATE TEMP TABLE an_cq AS SELECT m.dst_addr AS res, m.qname AS q, m.ts_ns AS t"
-		" FROM messages m JOIN endpoints e ON e.addr = m.dst_addr AND e.role = 'resolver'"
-		" WHERE m.qr = 0 AND m.rd = 1 AND m.qname IS NOT NULL;"
+		/* A sample of each resolver's client queries is enough to see
+		 * which upstream address works for it, and keeps the time join
+		 * below linear in the capture (AN_ROLES_LINK_SAMPLE rows each). */
+		"CREATE TEMP TABLE an_cq AS SELECT res, q, t FROM (SELECT m.dst_addr AS res,"
+		" m.qname AS q, m.ts_ns AS t, row_number() OVER (PARTITION BY m.dst_addr"
+		" ORDER BY m.ts_ns) AS k FROM messages m JOIN endpoints e ON e.addr = m.dst_addr"
+		" AND e.role = 'resolver' WHERE m.qr = 0 AND m.rd = 1 AND m.qname IS NOT NULL)"
+		" WHERE k <= 2000;"
 		"CREATE TEMP TABLE an_uq AS SELECT src_addr AS up, qname AS q, ts_ns AS t"
 		" FROM messages WHERE qr = 0 AND rd = 0 AND qname IS NOT NULL AND qname <> '.';"
 		"CREATE INDEX temp.an_uq_t ON an_uq(t);",

@@ -19,6 +19,7 @@ struct sqlite3;
 #define AN_ROLES_LINK_MIN 3
 /* ...and at least 1/AN_ROLES_LINK_SHARE of the resolver's client queries. */
 #define AN_ROLES_LINK_SHARE 20
+#define AN_ROLES_LINK_SAMPLE 2000 /* client queries per resolver; written in roles.c's SQL */
 
 /* ST_OK or ST_EDB. */
 int an_roles_build(struct sqlite3 *h);

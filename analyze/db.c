@@ -49,18 +49,19 @@ static const char index_sql[] =
 	" dns_id, qr, opcode, aa, tc, rd, ra, z, ad, cd, rcode," \
 	" qdcount, ancount, nscount, arcount, qname, qtype, qclass," \
 	" edns, edns_udp_size, edns_version, edns_do, edns_ext_rcode, edns_z," \
-	" nsid, malformed, malformed_off, query_id, latency_ns, wire"
+	" nsid, malformed, malformed_off, query_id, latency_ns"
 #define MSG_PARAMS "?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?," \
-	"?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?"
+	"?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?"
 
 enum db_stmt {
-	ST_MSG, ST_OPT, ST_EDE, ST_ANOM, ST_CAPTURE, ST_META, ST_STAT, ST_COUNT,
+	ST_MSG, ST_WIRE, ST_OPT, ST_EDE, ST_ANOM, ST_CAPTURE, ST_META, ST_STAT, ST_COUNT,
 	ST_KEY, ST_KEY_UPDATE, ST_SIG, ST_SIG_CHECK, ST_FINDING, ST_RECOVERED, ST_RESPONSE, ST_SIG_FLUSH,
 	ST_N
 };
 
 static const char *const stmt_sql[ST_N] = {
 	[ST_MSG] = "INSERT INTO messages (" MSG_COLUMNS ") VALUES (" MSG_PARAMS ")",
+	[ST_WIRE] = "INSERT INTO message_wire VALUES (?,?)",
 	[ST_OPT] = "INSERT INTO edns_options VALUES (?,?,?,?,?)",
 	[ST_EDE] = "INSERT INTO ede VALUES (?,?,?)",
 	[ST_ANOM] = "INSERT INTO anomalies VALUES (NULL,?,?,?,?,?)",
@@ -351,10 +352,14 @@ int64_t an_db_add_message(struct an_db *db, const struct cap_msg *cm,
 		sqlite3_bind_int64(s, 40, query_id);
 		sqlite3_bind_int64(s, 41, latency_ns);
 	}
-	sqlite3_bind_blob(s, 42, cm->wire, (int)cm->len, SQLITE_STATIC);
 	if (db_step(db, s))
 		return ST_EDB;
 	int64_t id = sqlite3_last_insert_rowid(db->h);
+	s = db->st[ST_WIRE];
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_blob(s, 2, cm->wire, (int)cm->len, SQLITE_STATIC);
+	if (db_step(db, s))
+		return ST_EDB;
 	if (add_options(db, id, m))
 		return ST_EDB;
 	db->pending++;

@@ -53,8 +53,13 @@ CREATE TABLE messages (
 	malformed      TEXT,              -- NULL, or why the message is malformed
 	malformed_off  INTEGER,
 	query_id       INTEGER,           -- on a response: messages.id of its query
-	latency_ns     INTEGER,           -- on a response: ts - query ts
-	wire           BLOB NOT NULL      -- the DNS message as captured
+	latency_ns     INTEGER            -- on a response: ts - query ts
+);
+-- The message bytes, apart: every scan of messages (indexes, incidents)
+-- would otherwise read them too.
+CREATE TABLE message_wire (
+	message_id INTEGER PRIMARY KEY,   -- messages.id
+	wire       BLOB NOT NULL          -- the DNS message as captured
 );
 CREATE TABLE edns_options (
 	message_id INTEGER NOT NULL,

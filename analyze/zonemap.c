@@ -241,8 +241,9 @@ static int zm_load_cuts(struct an_zonemap *zm, sqlite3 *h)
 
 	if (!ar)
 		return ST_ENOMEM;
-	if (sqlite3_prepare_v2(h, "SELECT wire FROM messages WHERE qr = 1 AND rd = 0"
-			       " AND malformed IS NULL AND (nscount > 0 OR ancount > 0)",
+	if (sqlite3_prepare_v2(h, "SELECT w.wire FROM messages m JOIN message_wire w"
+			       " ON w.message_id = m.id WHERE m.qr = 1 AND m.rd = 0"
+			       " AND m.malformed IS NULL AND (m.nscount > 0 OR m.ancount > 0)",
 			       -1, &st, NULL) != SQLITE_OK) {
 		st_arena_free(ar);
 		return ST_EDB;

@@ -920,3 +920,21 @@ const char *an_denial_verdict_str(enum an_denial_verdict v)
 	}
 	return "unknown";
 }
+
+int an_denial_is_reason(const char *code)
+{
+	static const char *const reasons[] = {
+		"nsec_proof_ok", "nsec3_proof_ok", "nsec3_optout", "nsec3_iterations_over_limit",
+		"nsec_missing", "nsec_unverified", "too_many_nsec3", "nsec3_mixed_parameters",
+		"nsec3_bad_hash_length", "nsec3_unknown_algorithm", "nsec3_unknown_flags",
+		"nsec3_bad_owner", "nsec_malformed", "no_closest_encloser", "next_closer_not_covered",
+		"next_closer_not_optout", "wildcard_not_denied", "qname_exists", "name_not_covered",
+		"type_in_bitmap", "not_a_delegation", "delegation_not_usable", "nodata_not_proven",
+		"no_matching_nsec", "not_a_wildcard", "no_wildcard_rrsig", "qname_not_in_zone",
+		"nsec3_hash_limit", "nsec3_walk_limit",
+	};
+	for (size_t i = 0; code && i < sizeof(reasons) / sizeof(reasons[0]); i++)
+		if (!strcmp(code, reasons[i]))
+			return 1;
+	return 0;
+}

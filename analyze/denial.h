@@ -142,3 +142,6 @@ void an_nsec3_b32_encode(const uint8_t hash[AN_NSEC3_SHA1_LEN], char out[AN_NSEC
 int an_nsec3_b32_decode(const uint8_t *text, size_t len, uint8_t *out, size_t cap);
 
 const char *an_denial_verdict_str(enum an_denial_verdict v);
+/* Whether a reason code is one of an_denial_result.why's (so a stored
+ * verdict can be classed as a denial failure). */
+int an_denial_is_reason(const char *code);

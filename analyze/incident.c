@@ -1,4 +1,5 @@
 /* analyze/incident.c -- the incident pass. See incident.h. */
+#include "analyze/denial.h"
 #include "analyze/incident.h"
 
 #include <sqlite3.h>
@@ -66,7 +67,7 @@ static void inc_cause(const struct inc_win *w, int collision, const char **cause
 		r = w->r[best].code;
 	*cause = "other";
 	*what = "signatures fail validation";
-	if (strstr(r, "nsec") || strstr(r, "denial")) {
+	if (an_denial_is_reason(r)) {
 		*cause = "bogus_denial";
 		*what = "the proof of non-existence does not hold";
 	}

@@ -136,6 +136,8 @@ static int store_run_facts(struct run_ctx *c, struct cap_source *src,
 		{ "val_crypto_ops", vs->crypto_ops }, { "val_memo_hits", vs->memo_hits },
 		{ "val_keys", vs->keys }, { "val_keystore_limited", vs->keystore_limited },
 		{ "val_recovery_ops", vs->recovery_ops }, { "val_recovered_keys", vs->recovered_keys },
+		{ "val_rrsigs_missing", vs->rrsigs_missing }, { "val_denials", vs->denials },
+		{ "val_denials_bogus", vs->denials_bogus }, { "val_collateral", vs->collateral },
 	};
 	for (size_t i = 0; i < sizeof(stats) / sizeof(stats[0]); i++)
 		if (an_db_set_stat(c->db, stats[i].key, (int64_t)stats[i].v))

@@ -7,6 +7,7 @@
 #include "analyze/canon.h"
 #include "analyze/chain.h"
 #include "analyze/cluster.h"
+#include "analyze/denial.h"
 #include "analyze/ecrecover.h"
 #include "analyze/keystore.h"
 #include "analyze/sigcheck.h"
@@ -17,6 +18,7 @@
 #include "util/err.h"
 
 #define VAL_ARENA_BUDGET (4u << 20)
+#define VAL_MAX_RRS (65536 / 11 + 1) /* RRs one message can hold */
 #define VAL_FIRSTS_MAX 65536   /* distinct (zone, tag, reason) findings */
 
 /* What identifies a response outside its decode: enough to store checks
@@ -55,6 +57,7 @@ struct an_validator {
 	struct an_buf signed_data;
 	struct st_arena *arena;          /* re-decoding pending responses */
 	struct an_wire *rds;             /* AN_CANON_MAX_RRS scratch slots */
+	uint8_t *denial_ok;              /* per RR of a response: NSEC/NSEC3 whose RRSIG verified */
 	EVP_MD_CTX *md;                  /* signature identity hashes */
 	struct an_cluster *cluster;      /* keys recovered from failing ECDSA signatures */
 	uint64_t recoveries;             /* an_ecrecover calls made, all responses */
@@ -124,10 +127,11 @@ struct an_validator *an_validator_new(struct an_db *db, const struct an_anchors 
 	v->pend = calloc(AN_VAL_PENDING_MAX, sizeof(*v->pend));
 	v->firsts = calloc(VAL_FIRSTS_MAX, sizeof(*v->firsts));
 	v->rds = calloc(AN_CANON_MAX_RRS, sizeof(*v->rds));
+	v->denial_ok = calloc(VAL_MAX_RRS, 1);
 	v->md = EVP_MD_CTX_new();
 	v->cluster = an_cluster_new();
 	an_buf_init(&v->signed_data, 0);
-	if (!v->ks || !v->arena || !v->pend || !v->firsts || !v->rds || !v->md || !v->cluster ||
+	if (!v->ks || !v->arena || !v->pend || !v->firsts || !v->rds || !v->md || !v->cluster || !v->denial_ok ||
 	    an_sigcheck_init(&v->sc, 0, 0, 1) != ST_OK) {
 		an_validator_free(v);
 		return NULL;
@@ -147,6 +151,7 @@ void an_validator_free(struct an_validator *v)
 	free(v->pend);
 	free(v->firsts);
 	free(v->rds);
+	free(v->denial_ok);
 	EVP_MD_CTX_free(v->md);
 	an_cluster_free(v->cluster);
 	an_keystore_free(v->ks);
@@ -710,6 +715,135 @@ static void check_unsigned(struct an_validator *v, struct val_ref *r, const stru
 	}
 }
 
+/* --- denial of existence ----------------------------------------------- */
+
+/* After a valid RRSIG over an NSEC/NSEC3 RRset: those records may prove. */
+static void mark_denial(struct an_validator *v, const struct dec_msg *m, uint16_t si,
+			const struct dec_rrsig *sig, struct val_ref *r)
+{
+	for (uint16_t k = 0; k < m->nrr && k < VAL_MAX_RRS; k++)
+		if (m->rr[k].type == sig->type_covered && m->rr[k].section == m->rr[si].section &&
+		    same_owner(&m->rr[k].owner, &m->rr[si].owner))
+			v->denial_ok[k] = 1;
+	(void)r;
+}
+
+/* The signer of the response's NSEC/NSEC3 records, from any parseable
+ * RRSIG over them (verified or not). */
+static bool denial_signer(const struct dec_msg *m, struct dec_name *out)
+{
+	for (uint16_t i = 0; i < m->nrr; i++) {
+		struct dec_rrsig sig;
+		const char *why;
+		if (m->rr[i].type != DEC_T_RRSIG || m->rr[i].section == DEC_SEC_QD ||
+		    dec_rrsig_parse(m, &m->rr[i], &sig, &why) != ST_OK)
+			continue;
+		if (sig.type_covered == DEC_T_NSEC || sig.type_covered == DEC_T_NSEC3) {
+			*out = sig.signer;
+			return true;
+		}
+	}
+	return false;
+}
+
+static bool has_type(const struct dec_msg *m, uint8_t section, uint16_t type,
+		     const struct dec_name *owner)
+{
+	for (uint16_t i = 0; i < m->nrr; i++)
+		if (m->rr[i].section == section && m->rr[i].type == type &&
+		    (!owner || same_owner(&m->rr[i].owner, owner)))
+			return true;
+	return false;
+}
+
+static const char *denial_chain(enum an_denial_verdict d)
+{
+	switch (d) {
+	case AN_DENIAL_PROVEN: return "secure";
+	case AN_DENIAL_INSECURE: return "insecure";
+	case AN_DENIAL_BOGUS: return "bogus";
+	default: return "indeterminate";
+	}
+}
+
+/* RFC 4035 5.4 / RFC 5155 8: NXDOMAIN and NODATA answers, and referrals
+ * to unsigned children, carry proofs. Judged only in zones proven secure
+ * and for responses with the DO bit (nothing is signed otherwise). A bogus
+ * "no DS" proof makes an unsigned child unreachable through validating
+ * resolvers: the .de collateral damage, recorded as its own finding. */
+static void check_denial(struct an_validator *v, struct val_ref *r, const struct dec_msg *m)
+{
+	if (!m->edns.present || !m->edns.do_bit || !m->has_question ||
+	    (m->rcode_full != 0 && m->rcode_full != 3))
+		return;
+	struct dec_name signer;
+	bool have_signer = denial_signer(m, &signer);
+	enum an_denial_kind kind;
+	struct dec_name target = m->qname;
+	uint16_t qtype = m->qtype;
+	/* A referral comes from an authoritative server (no RA); a resolver
+	 * that cannot reach a child may hand its client the delegation, which
+	 * proves nothing. */
+	int referral = !m->aa && !m->ra && m->nsec[DEC_SEC_AN] == 0 &&
+		       has_type(m, DEC_SEC_NS, DEC_T_NS, NULL);
+	if (m->rcode_full == 3) {
+		kind = AN_DENIAL_NXDOMAIN;
+	} else if (referral) {
+		uint16_t ns = 0;
+		while (ns < m->nrr && !(m->rr[ns].section == DEC_SEC_NS && m->rr[ns].type == DEC_T_NS))
+			ns++;
+		target = m->rr[ns].owner;
+		if (has_type(m, DEC_SEC_NS, DEC_T_DS, &target))
+			return; /* a signed delegation: its DS is checked as an RRset */
+		kind = AN_DENIAL_NO_DS;
+		qtype = DEC_T_DS;
+	} else if (m->nsec[DEC_SEC_AN] == 0 && has_type(m, DEC_SEC_NS, DEC_T_SOA, NULL)) {
+		kind = AN_DENIAL_NODATA;
+	} else {
+		return;
+	}
+	/* The zone that must prove it: the signer of the proof, or else the
+	 * zone the name falls in (a secure zone sending no proof at all). */
+	struct an_zone_keys *z = have_signer ? an_keystore_find(v->ks, &signer)
+					     : zone_of(v, &target, kind == AN_DENIAL_NO_DS);
+	if (!z || an_chain_zone(v->ks, &z->zone) != AN_CHAIN_SECURE)
+		return;
+	struct an_denial_budget budget;
+	struct an_denial_result res;
+	an_denial_budget_init(&budget);
+	int rc = an_denial_check(m, kind, &target, qtype, &z->zone, v->denial_ok, &budget, &res);
+	v->st.denials++;
+	if (rc == ST_ELIMIT) {
+		v->st.limit_hits++;
+		finding(v, r, "work_limit", NULL, -1, "NSEC3 hash budget of a response spent");
+	}
+	const char *chain = denial_chain(res.verdict);
+	r->worst = worse(r->worst, chain);
+	if (res.verdict != AN_DENIAL_BOGUS)
+		return;
+	v->st.denials_bogus++;
+	v->st.chain_bogus++;
+	int ede = res.ede == AN_EDE_NONE ? AN_EDE_DNSSEC_BOGUS : res.ede;
+	if (!r->bogus_reason) {
+		r->bogus_reason = res.why;
+		r->bogus_ede = ede;
+	}
+	char zone[DEC_NAME_TEXT_MAX], name[DEC_NAME_TEXT_MAX], detail[2 * DEC_NAME_TEXT_MAX + 160];
+	dec_name_to_text(&z->zone, zone, sizeof(zone));
+	dec_name_to_text(&target, name, sizeof(name));
+	if (kind == AN_DENIAL_NO_DS) {
+		/* The child is unsigned; the parent's proof of that is what broke. */
+		snprintf(detail, sizeof(detail), "unsigned child %s unreachable: the proof that it has no DS"
+			 " is bogus (%s) in %s, from %s", name, res.why, zone, r->server);
+		v->st.collateral++;
+		finding(v, r, "collateral_unsigned", name, -1, detail);
+	} else {
+		snprintf(detail, sizeof(detail), "%s proof for %s is bogus (%s), from %s",
+			 kind == AN_DENIAL_NXDOMAIN ? "NXDOMAIN" : "NODATA", name, res.why, r->server);
+		finding(v, r, "denial_bogus", zone, -1, detail);
+	}
+}
+
 static void validate_response(struct an_validator *v, const struct val_ref *ref,
 			      const struct dec_msg *m)
 {
@@ -719,6 +853,7 @@ static void validate_response(struct an_validator *v, const struct val_ref *ref,
 	r->bogus_ede = -1;
 	uint64_t budget = AN_VAL_MAX_CRYPTO_PER_RESPONSE;
 	unsigned looked = 0;
+	memset(v->denial_ok, 0, m->nrr < VAL_MAX_RRS ? m->nrr : VAL_MAX_RRS);
 	int counted = 0;
 	for (uint16_t i = 0; i < m->nrr && !v->err; i++) {
 		if (m->rr[i].type != DEC_T_RRSIG || m->rr[i].section == DEC_SEC_QD)
@@ -740,8 +875,12 @@ static void validate_response(struct an_validator *v, const struct val_ref *ref,
 		check_rrsig(v, r, m, i, &budget, &o, &sig);
 		if (o.verdict)
 			record(v, r, m, i, &sig, &o);
+		if (o.verdict && !strcmp(o.verdict, "valid") &&
+		    (sig.type_covered == DEC_T_NSEC || sig.type_covered == DEC_T_NSEC3))
+			mark_denial(v, m, i, &sig, r);
 	}
 	check_unsigned(v, r, m);
+	check_denial(v, r, m);
 	/* What a validating resolver should have concluded from this answer. */
 	if (r->worst && !v->err &&
 	    an_db_add_response_verdict(v->db, r->msg_id, r->worst, r->bogus_reason,

@@ -41,6 +41,8 @@ struct an_val_stats {
 	uint64_t responses;      /* responses carrying at least one RRSIG */
 	uint64_t rrsigs, valid, bogus, indeterminate, unsupported;
 	uint64_t rrsigs_missing; /* RRsets without RRSIG in a secure zone (EDE 10) */
+	uint64_t denials, denials_bogus; /* NXDOMAIN/NODATA/no-DS proofs judged, and bogus */
+	uint64_t collateral;     /* referrals to unsigned children with a bogus no-DS proof */
 	uint64_t chain_bogus;    /* checks in a zone whose chain of trust is broken or that fail in a secure zone */
 	uint64_t no_rrset;       /* RRSIG without the RRset it covers */
 	uint64_t deferred, pending_evicted, limit_hits;

@@ -74,6 +74,10 @@ if kind.startswith("keytag-collision"):
           f"{min(t):.0f}..{max(t):.0f}")
     before = [r for r in bad_checks if r[0] < start - 1]
     check(not before, f"no failure before the fault ({len(before)})")
+    # Unsigned children made unreachable by the bogus NSEC3 "no DS" proofs.
+    unsigned = {z["zone"] for z in truth["zones"] if not z["signed"]}
+    coll = {r[0] for r in q("SELECT zone FROM findings WHERE kind = 'collateral_unsigned'")}
+    check(coll and coll <= unsigned, f"collateral unsigned children {sorted(coll)} among {sorted(unsigned)}")
 elif kind == "ds-mismatch":
     zone = truth["fault"]["zones"][0]
     check(code == 1, f"exit status 1, got {code}")
@@ -107,6 +111,11 @@ elif kind.startswith("missing-rrsigs"):
           f"{len(t)} responses with RRSIGs missing (EDE 10), inside the step's window")
     other = [r for r in bad_checks if r[0] < step["start"]["epoch"] - 1]
     check(not other, "nothing bogus before the fault")
+    nsec3 = [s for s in truth["fault"]["steps"] if "NSEC3" in s["what"]][0]
+    got = q("SELECT zone, ts_ns / 1e9 FROM findings WHERE kind = 'denial_bogus'")
+    hit = [g for g in got if g[0] == nsec3["zone"]]
+    check(hit and nsec3["start"]["epoch"] - 1 <= hit[0][1] <= nsec3["end"]["epoch"] + SLACK,
+          f"bogus NSEC3 proofs in {nsec3['zone']} found inside their step: {hit}")
 elif kind in ("none", "serve-stale") or truth["scenario"] in ("healthy", "serve-stale"):
     check(code == 0, f"exit status 0, got {code}")
     check(not bad_checks, f"no bogus check ({len(bad_checks)})")

@@ -17,6 +17,7 @@
  * options: 4 MiB bounds what one hostile message can make decode/ take. */
 #define RUN_ARENA_BUDGET (4u << 20)
 #define RUN_PROGRESS_EVERY 65536
+#define RUN_CLOCK_FILES 1024     /* files whose clock is watched for steps back */
 
 struct run_ctx {
 	struct an_db *db;
@@ -25,6 +26,7 @@ struct run_ctx {
 	struct st_arena *arena;
 	struct an_run_result *res;
 	int failed;              /* ST_EDB / ST_ENOMEM seen in a callback */
+	int64_t last_ts[RUN_CLOCK_FILES]; /* per input file, for check_clock() */
 };
 
 static int on_message(void *vctx, const struct cap_msg *cm)
@@ -35,6 +37,11 @@ static int on_message(void *vctx, const struct cap_msg *cm)
 	int rc = dec_msg_parse(&m, cm->wire, cm->len, c->arena);
 	if (rc == ST_ENOMEM)
 		return c->failed = ST_ENOMEM;
+	/* THREATS A4: a frame cut by the capture's snaplen is not a malformed
+	 * DNS message; say what happened (snaplen_cut is counted already). */
+	int snapcut = (cm->flags & CAP_MSG_SNAPLEN) && m.err != ST_OK;
+	if (snapcut)
+		m.why = "truncated by snaplen";
 	an_txn_expire(c->txn, cm->ts_ns);
 	int64_t query_id = 0, latency = 0;
 	int usable = m.len >= 12 && m.has_question;
@@ -50,7 +57,7 @@ static int on_message(void *vctx, const struct cap_msg *cm)
 	c->res->messages++;
 	if (m.len >= 12)
 		m.qr ? c->res->responses++ : c->res->queries++;
-	if (m.err != ST_OK) {
+	if (m.err != ST_OK && !snapcut) {
 		c->res->malformed++;
 		an_db_add_anomaly(c->db, cm->file, cm->frame, "dns_malformed", m.why, id);
 	}
@@ -145,6 +152,23 @@ static int store_run_facts(struct run_ctx *c, struct cap_source *src,
 	return ST_OK;
 }
 
+/* THREATS A8: a file whose clock goes backwards is kept in file order;
+ * each step back is an anomaly with its size. */
+static void check_clock(struct run_ctx *c, const struct cap_frame *f)
+{
+	if (f->file >= RUN_CLOCK_FILES)
+		return;
+	int64_t *last = &c->last_ts[f->file];
+	if (f->number > 1 && f->ts_ns < *last) {
+		char detail[96];
+		snprintf(detail, sizeof(detail), "time went back %.9f s from the previous frame",
+			 (double)(*last - f->ts_ns) / 1e9);
+		an_db_add_anomaly(c->db, f->file, f->number, "time_backwards", detail, 0);
+		c->res->anomalies++;
+	}
+	*last = f->ts_ns;
+}
+
 static int run_frames(struct run_ctx *c, struct cap_source *src,
 		      struct cap_pipeline *pipe, FILE *progress)
 {
@@ -152,6 +176,7 @@ static int run_frames(struct run_ctx *c, struct cap_source *src,
 	int rc;
 	while ((rc = cap_source_next(src, &f)) == 1) {
 		c->res->frames++;
+		check_clock(c, &f);
 		rc = cap_pipeline_frame(pipe, &f);
 		if (rc != ST_OK || c->failed)
 			return c->failed ? c->failed : rc;

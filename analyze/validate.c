@@ -7,67 +7,15 @@
 #include "analyze/canon.h"
 #include "analyze/chain.h"
 #include "analyze/cluster.h"
-#include "analyze/denial.h"
 #include "analyze/ecrecover.h"
 #include "analyze/keystore.h"
 #include "analyze/sigcheck.h"
 #include "analyze/validate.h"
+#include "analyze/validate_int.h"
 #include "capture/endpoint.h"
 #include "decode/rdata.h"
 #include "util/arena.h"
 #include "util/err.h"
-
-#define VAL_ARENA_BUDGET (4u << 20)
-#define VAL_MAX_RRS (65536 / 11 + 1) /* RRs one message can hold */
-#define VAL_FIRSTS_MAX 65536   /* distinct (zone, tag, reason) findings */
-
-/* What identifies a response outside its decode: enough to store checks
- * and to re-decode it later from a copy. */
-struct val_ref {
-	int64_t ts_ns;
-	uint32_t file;
-	uint64_t frame;
-	int64_t msg_id;
-	char server[CAP_ADDR_TEXT_MAX];
-	/* per-response result, filled while its RRSIGs are checked */
-	const char *worst;        /* worst chain status in answer/authority */
-	const char *bogus_reason;
-	int bogus_ede;
-};
-
-struct val_pending {
-	struct val_ref ref;
-	uint8_t *wire;
-	size_t len;
-};
-
-/* One RRSIG's outcome, as stored. */
-struct val_outcome {
-	const char *verdict;  /* valid, bogus, indeterminate, unsupported */
-	const char *reason;   /* reason code, docs/validation.md */
-	int ede;              /* -1 when valid */
-	int64_t key_id;
-	struct an_key *key;   /* the key that verified it (valid only) */
-};
-
-struct an_validator {
-	struct an_db *db;
-	struct an_keystore *ks;
-	struct an_sigcheck sc;
-	struct an_buf signed_data;
-	struct st_arena *arena;          /* re-decoding pending responses */
-	struct an_wire *rds;             /* AN_CANON_MAX_RRS scratch slots */
-	uint8_t *denial_ok;              /* per RR of a response: NSEC/NSEC3 whose RRSIG verified */
-	EVP_MD_CTX *md;                  /* signature identity hashes */
-	struct an_cluster *cluster;      /* keys recovered from failing ECDSA signatures */
-	uint64_t recoveries;             /* an_ecrecover calls made, all responses */
-	struct val_pending *pend;        /* FIFO ring, capture-time order */
-	size_t phead, pcount, pbytes;
-	uint64_t *firsts;                /* hashes of findings already made */
-	size_t nfirsts;
-	struct an_val_stats st;
-	int err;                         /* sticky ST_EDB / ST_ENOMEM */
-};
 
 /* --- outcomes ------------------------------------------------------- */
 
@@ -107,11 +55,6 @@ static void outcome_set(struct val_outcome *o, const char *verdict, const char *
 	o->ede = ede;
 	o->key_id = 0;
 	o->key = NULL;
-}
-
-static int same_owner(const struct dec_name *a, const struct dec_name *b)
-{
-	return a->len == b->len && dec_name_cmp(a, b) == 0;
 }
 
 /* --- life cycle ----------------------------------------------------- */
@@ -194,7 +137,7 @@ static int first_time(struct an_validator *v, const char *kind, const char *zone
 	return 0;
 }
 
-static void finding(struct an_validator *v, const struct val_ref *r, const char *kind,
+void an_val_finding(struct an_validator *v, const struct val_ref *r, const char *kind,
 		    const char *zone, int tag, const char *detail)
 {
 	if (!first_time(v, kind, zone, tag))
@@ -233,7 +176,7 @@ static void store_key(struct an_validator *v, const struct val_ref *r, const str
 		char detail[160];
 		snprintf(detail, sizeof(detail), "published DNSKEYs share key tag %u (algorithm %u)",
 			 k->dk.tag, k->dk.algorithm);
-		finding(v, r, "published_tag_collision", ztext, k->dk.tag, detail);
+		an_val_finding(v, r, "published_tag_collision", ztext, k->dk.tag, detail);
 	}
 }
 
@@ -249,7 +192,7 @@ static size_t gather(const struct dec_msg *m, uint16_t first, uint16_t type, int
 	size_t n = 0;
 	for (uint16_t i = first; i < m->nrr && n < VAL_SET_MAX; i++) {
 		const struct dec_rr *rr = &m->rr[i];
-		if (rr->type != type || !same_owner(&rr->owner, &f->owner) ||
+		if (rr->type != type || !val_same_owner(&rr->owner, &f->owner) ||
 		    (!any_section && rr->section != f->section) || rr->section == DEC_SEC_QD)
 			continue;
 		rd[n] = m->wire + rr->rdata_off;
@@ -264,7 +207,7 @@ static int seen_before(const struct dec_msg *m, uint16_t i, uint16_t type)
 {
 	for (uint16_t j = 0; j < i; j++)
 		if (m->rr[j].type == type && m->rr[j].section != DEC_SEC_QD &&
-		    same_owner(&m->rr[j].owner, &m->rr[i].owner))
+		    val_same_owner(&m->rr[j].owner, &m->rr[i].owner))
 			return 1;
 	return 0;
 }
@@ -361,7 +304,7 @@ static size_t rrset_of(const struct dec_msg *m, uint16_t si, uint16_t covered,
 	for (uint16_t j = 0; j < m->nrr && n < max; j++) {
 		const struct dec_rr *rr = &m->rr[j];
 		if (rr->type != covered || rr->section != sig->section ||
-		    rr->rclass != sig->rclass || !same_owner(&rr->owner, &sig->owner))
+		    rr->rclass != sig->rclass || !val_same_owner(&rr->owner, &sig->owner))
 			continue;
 		rds[n++] = (struct an_wire){ m->wire, m->len, rr->rdata_off, rr->rdlen };
 	}
@@ -454,7 +397,7 @@ static void check_rrsig(struct an_validator *v, const struct val_ref *r, const s
 	if (!strcmp(o->reason, "unpublished_key") && (total > nkeys || (z && z->key_cap_hit))) {
 		outcome_set(o, "indeterminate", "work_limit", AN_EDE_DNSSEC_INDETERMINATE);
 		v->st.limit_hits++;
-		finding(v, r, "work_limit", NULL, -1,
+		an_val_finding(v, r, "work_limit", NULL, -1,
 			"more keys carry the RRSIG's tag than the candidate or key-store cap allows");
 	}
 }
@@ -489,14 +432,14 @@ static void note_trust(struct an_validator *v, const struct dec_msg *m, uint16_t
 		       const struct dec_rrsig *sig, const struct val_outcome *o)
 {
 	const struct dec_name *owner = &m->rr[si].owner;
-	if (sig->type_covered == DEC_T_DNSKEY && o->key && same_owner(owner, &sig->signer)) {
+	if (sig->type_covered == DEC_T_DNSKEY && o->key && val_same_owner(owner, &sig->signer)) {
 		if (!o->key->signs_keyset) {
 			o->key->signs_keyset = true;
 			an_keystore_touch(v->ks);
 		}
 	} else if (sig->type_covered == DEC_T_DS) {
 		struct an_zone_keys *z = an_keystore_find(v->ks, owner);
-		if (z && (!z->ds_validated || !same_owner(&z->ds_signer, &sig->signer))) {
+		if (z && (!z->ds_validated || !val_same_owner(&z->ds_signer, &sig->signer))) {
 			z->ds_validated = true;
 			z->ds_signer = sig->signer;
 			dec_name_lower(&z->ds_signer);
@@ -515,7 +458,7 @@ static const char *chain_of(struct an_validator *v, const struct dec_rrsig *sig,
 	return an_chain_name(c);
 }
 
-static const char *worse(const char *a, const char *b)
+const char *an_val_worse(const char *a, const char *b)
 {
 	static const char *const order[] = { "secure", "insecure", "indeterminate", "bogus" };
 	int ia = 0, ib = 0;
@@ -572,11 +515,11 @@ static void record(struct an_validator *v, struct val_ref *r, const struct dec_m
 			r->bogus_ede = ede;
 		}
 		if (valid)
-			finding(v, r, "ds_mismatch", zone, -1,
+			an_val_finding(v, r, "ds_mismatch", zone, -1,
 				"no published DNSKEY of the zone matches its trusted DS: chain of trust broken");
 	}
 	if (m->rr[si].section != DEC_SEC_AR)
-		r->worst = worse(r->worst, chain);
+		r->worst = an_val_worse(r->worst, chain);
 	int64_t sid = an_db_use_signature(v->db, &g, &uses);
 	if (sid < 0 || an_db_add_sig_check(v->db, r->msg_id, sid, r->ts_ns, r->server,
 					   o->verdict, o->reason, o->ede, chain) != ST_OK) {
@@ -598,7 +541,7 @@ static void record(struct an_validator *v, struct val_ref *r, const struct dec_m
 	char detail[2 * DEC_NAME_TEXT_MAX + 128];
 	snprintf(detail, sizeof(detail), "%s: RRSIG %s by %s key tag %u algorithm %u, from %s",
 		 o->reason, owner, zone, sig->key_tag, sig->algorithm, r->server);
-	finding(v, r, o->reason, zone, sig->key_tag, detail);
+	an_val_finding(v, r, o->reason, zone, sig->key_tag, detail);
 }
 
 /* --- one response ----------------------------------------------------- */
@@ -621,227 +564,6 @@ static int lacks_keys(const struct an_validator *v, const struct dec_msg *m)
 			return 1;
 	}
 	return 0;
-}
-
-/* --- RRsets that should have been signed ------------------------------ */
-
-/* name without its first label; false at the root. */
-static bool parent_of(const struct dec_name *n, struct dec_name *out)
-{
-	if (n->len <= 1)
-		return false;
-	uint8_t skip = (uint8_t)(n->wire[0] + 1);
-	out->len = (uint8_t)(n->len - skip);
-	out->labels = n->labels ? (uint8_t)(n->labels - 1) : 0;
-	memmove(out->wire, n->wire + skip, out->len);
-	return true;
-}
-
-/* The zone data at owner belongs to: the closest enclosing name the key
- * store knows as a zone (keys, DS, anchor or a delegation seen). */
-static struct an_zone_keys *zone_of(struct an_validator *v, const struct dec_name *owner, bool is_ds)
-{
-	struct dec_name n = *owner;
-	if (is_ds && !parent_of(owner, &n)) /* a DS lives in the parent */
-		return NULL;
-	for (int depth = 0; depth < 128; depth++) {
-		struct an_zone_keys *z = an_keystore_find(v->ks, &n);
-		if (z && (z->nkeys || z->nds || z->is_cut))
-			return z;
-		struct dec_name up;
-		if (!parent_of(&n, &up))
-			return NULL;
-		n = up;
-	}
-	return NULL;
-}
-
-static bool covered_by_rrsig(const struct dec_msg *m, uint16_t i)
-{
-	const struct dec_rr *rr = &m->rr[i];
-	for (uint16_t j = 0; j < m->nrr; j++) {
-		const struct dec_rr *s = &m->rr[j];
-		if (s->type != DEC_T_RRSIG || s->section != rr->section || s->rdlen < 2 ||
-		    !same_owner(&s->owner, &rr->owner))
-			continue;
-		if ((m->wire[s->rdata_off] << 8 | m->wire[s->rdata_off + 1]) == rr->type)
-			return true;
-	}
-	return false;
-}
-
-/* RFC 4035 5.2/5.3: in a zone proven secure, every RRset of an answer
- * (other than a referral's NS and glue) must carry an RRSIG. Only
- * responses with the DO bit are judged: without it nothing is signed. */
-static void check_unsigned(struct an_validator *v, struct val_ref *r, const struct dec_msg *m)
-{
-	if (!m->edns.present || !m->edns.do_bit || (m->rcode_full != 0 && m->rcode_full != 3))
-		return;
-	int referral = !m->aa && m->nsec[DEC_SEC_AN] == 0;
-	/* Quadratic in the RRs looked at: bounded like the other per-response
-	 * work (THREATS G8). */
-	uint16_t n = m->nrr < AN_VAL_MAX_RRSIGS_PER_RESPONSE ? m->nrr : AN_VAL_MAX_RRSIGS_PER_RESPONSE;
-	for (uint16_t i = 0; i < n && !v->err; i++) {
-		const struct dec_rr *rr = &m->rr[i];
-		if ((rr->section != DEC_SEC_AN && rr->section != DEC_SEC_NS) ||
-		    rr->type == DEC_T_RRSIG || rr->type == DEC_T_OPT ||
-		    /* A referral's NS, and the NS a resolver copies into the
-		     * authority section of its answers, are not validated data. */
-		    ((referral || !m->aa) && rr->section == DEC_SEC_NS && rr->type == DEC_T_NS) ||
-		    covered_by_rrsig(m, i))
-			continue;
-		bool first = true;
-		for (uint16_t j = 0; j < i && first; j++)
-			first = !(m->rr[j].type == rr->type && m->rr[j].section == rr->section &&
-				  same_owner(&m->rr[j].owner, &rr->owner));
-		if (!first)
-			continue;
-		struct an_zone_keys *z = zone_of(v, &rr->owner, rr->type == DEC_T_DS);
-		if (!z || an_chain_zone(v->ks, &z->zone) != AN_CHAIN_SECURE)
-			continue;
-		v->st.rrsigs_missing++;
-		v->st.chain_bogus++;
-		r->worst = "bogus";
-		if (!r->bogus_reason) {
-			r->bogus_reason = "rrsigs_missing";
-			r->bogus_ede = 10;
-		}
-		char zone[DEC_NAME_TEXT_MAX], owner[DEC_NAME_TEXT_MAX], detail[2 * DEC_NAME_TEXT_MAX + 160];
-		dec_name_to_text(&z->zone, zone, sizeof(zone));
-		dec_name_to_text(&rr->owner, owner, sizeof(owner));
-		snprintf(detail, sizeof(detail), "RRset %s type %u without RRSIG in the secure zone %s, from %s",
-			 owner, rr->type, zone, r->server);
-		finding(v, r, "rrsigs_missing", zone, -1, detail);
-	}
-}
-
-/* --- denial of existence ----------------------------------------------- */
-
-/* After a valid RRSIG over an NSEC/NSEC3 RRset: those records may prove. */
-static void mark_denial(struct an_validator *v, const struct dec_msg *m, uint16_t si,
-			const struct dec_rrsig *sig, struct val_ref *r)
-{
-	for (uint16_t k = 0; k < m->nrr && k < VAL_MAX_RRS; k++)
-		if (m->rr[k].type == sig->type_covered && m->rr[k].section == m->rr[si].section &&
-		    same_owner(&m->rr[k].owner, &m->rr[si].owner))
-			v->denial_ok[k] = 1;
-	(void)r;
-}
-
-/* The signer of the response's NSEC/NSEC3 records, from any parseable
- * RRSIG over them (verified or not). */
-static bool denial_signer(const struct dec_msg *m, struct dec_name *out)
-{
-	for (uint16_t i = 0; i < m->nrr; i++) {
-		struct dec_rrsig sig;
-		const char *why;
-		if (m->rr[i].type != DEC_T_RRSIG || m->rr[i].section == DEC_SEC_QD ||
-		    dec_rrsig_parse(m, &m->rr[i], &sig, &why) != ST_OK)
-			continue;
-		if (sig.type_covered == DEC_T_NSEC || sig.type_covered == DEC_T_NSEC3) {
-			*out = sig.signer;
-			return true;
-		}
-	}
-	return false;
-}
-
-static bool has_type(const struct dec_msg *m, uint8_t section, uint16_t type,
-		     const struct dec_name *owner)
-{
-	for (uint16_t i = 0; i < m->nrr; i++)
-		if (m->rr[i].section == section && m->rr[i].type == type &&
-		    (!owner || same_owner(&m->rr[i].owner, owner)))
-			return true;
-	return false;
-}
-
-static const char *denial_chain(enum an_denial_verdict d)
-{
-	switch (d) {
-	case AN_DENIAL_PROVEN: return "secure";
-	case AN_DENIAL_INSECURE: return "insecure";
-	case AN_DENIAL_BOGUS: return "bogus";
-	default: return "indeterminate";
-	}
-}
-
-/* RFC 4035 5.4 / RFC 5155 8: NXDOMAIN and NODATA answers, and referrals
- * to unsigned children, carry proofs. Judged only in zones proven secure
- * and for responses with the DO bit (nothing is signed otherwise). A bogus
- * "no DS" proof makes an unsigned child unreachable through validating
- * resolvers: the .de collateral damage, recorded as its own finding. */
-static void check_denial(struct an_validator *v, struct val_ref *r, const struct dec_msg *m)
-{
-	if (!m->edns.present || !m->edns.do_bit || !m->has_question ||
-	    (m->rcode_full != 0 && m->rcode_full != 3))
-		return;
-	struct dec_name signer;
-	bool have_signer = denial_signer(m, &signer);
-	enum an_denial_kind kind;
-	struct dec_name target = m->qname;
-	uint16_t qtype = m->qtype;
-	/* A referral comes from an authoritative server (no RA); a resolver
-	 * that cannot reach a child may hand its client the delegation, which
-	 * proves nothing. */
-	int referral = !m->aa && !m->ra && m->nsec[DEC_SEC_AN] == 0 &&
-		       has_type(m, DEC_SEC_NS, DEC_T_NS, NULL);
-	if (m->rcode_full == 3) {
-		kind = AN_DENIAL_NXDOMAIN;
-	} else if (referral) {
-		uint16_t ns = 0;
-		while (ns < m->nrr && !(m->rr[ns].section == DEC_SEC_NS && m->rr[ns].type == DEC_T_NS))
-			ns++;
-		target = m->rr[ns].owner;
-		if (has_type(m, DEC_SEC_NS, DEC_T_DS, &target))
-			return; /* a signed delegation: its DS is checked as an RRset */
-		kind = AN_DENIAL_NO_DS;
-		qtype = DEC_T_DS;
-	} else if (m->nsec[DEC_SEC_AN] == 0 && has_type(m, DEC_SEC_NS, DEC_T_SOA, NULL)) {
-		kind = AN_DENIAL_NODATA;
-	} else {
-		return;
-	}
-	/* The zone that must prove it: the signer of the proof, or else the
-	 * zone the name falls in (a secure zone sending no proof at all). */
-	struct an_zone_keys *z = have_signer ? an_keystore_find(v->ks, &signer)
-					     : zone_of(v, &target, kind == AN_DENIAL_NO_DS);
-	if (!z || an_chain_zone(v->ks, &z->zone) != AN_CHAIN_SECURE)
-		return;
-	struct an_denial_budget budget;
-	struct an_denial_result res;
-	an_denial_budget_init(&budget);
-	int rc = an_denial_check(m, kind, &target, qtype, &z->zone, v->denial_ok, &budget, &res);
-	v->st.denials++;
-	if (rc == ST_ELIMIT) {
-		v->st.limit_hits++;
-		finding(v, r, "work_limit", NULL, -1, "NSEC3 hash budget of a response spent");
-	}
-	const char *chain = denial_chain(res.verdict);
-	r->worst = worse(r->worst, chain);
-	if (res.verdict != AN_DENIAL_BOGUS)
-		return;
-	v->st.denials_bogus++;
-	v->st.chain_bogus++;
-	int ede = res.ede == AN_EDE_NONE ? AN_EDE_DNSSEC_BOGUS : res.ede;
-	if (!r->bogus_reason) {
-		r->bogus_reason = res.why;
-		r->bogus_ede = ede;
-	}
-	char zone[DEC_NAME_TEXT_MAX], name[DEC_NAME_TEXT_MAX], detail[2 * DEC_NAME_TEXT_MAX + 160];
-	dec_name_to_text(&z->zone, zone, sizeof(zone));
-	dec_name_to_text(&target, name, sizeof(name));
-	if (kind == AN_DENIAL_NO_DS) {
-		/* The child is unsigned; the parent's proof of that is what broke. */
-		snprintf(detail, sizeof(detail), "unsigned child %s unreachable: the proof that it has no DS"
-			 " is bogus (%s) in %s, from %s", name, res.why, zone, r->server);
-		v->st.collateral++;
-		finding(v, r, "collateral_unsigned", name, -1, detail);
-	} else {
-		snprintf(detail, sizeof(detail), "%s proof for %s is bogus (%s), from %s",
-			 kind == AN_DENIAL_NXDOMAIN ? "NXDOMAIN" : "NODATA", name, res.why, r->server);
-		finding(v, r, "denial_bogus", zone, -1, detail);
-	}
 }
 
 static void validate_response(struct an_validator *v, const struct val_ref *ref,
@@ -867,7 +589,7 @@ static void validate_response(struct an_validator *v, const struct val_ref *ref,
 			for (uint16_t k = i; k < m->nrr; k++) /* the rest is indeterminate */
 				if (m->rr[k].type == DEC_T_RRSIG && m->rr[k].section != DEC_SEC_QD)
 					v->st.indeterminate++;
-			finding(v, r, "work_limit", NULL, -1,
+			an_val_finding(v, r, "work_limit", NULL, -1,
 				"RRSIGs or crypto operations per response over the cap: the rest is indeterminate");
 			break;
 		}
@@ -877,10 +599,10 @@ static void validate_response(struct an_validator *v, const struct val_ref *ref,
 			record(v, r, m, i, &sig, &o);
 		if (o.verdict && !strcmp(o.verdict, "valid") &&
 		    (sig.type_covered == DEC_T_NSEC || sig.type_covered == DEC_T_NSEC3))
-			mark_denial(v, m, i, &sig, r);
+			an_val_mark_denial(v, m, i, &sig, r);
 	}
-	check_unsigned(v, r, m);
-	check_denial(v, r, m);
+	an_val_check_unsigned(v, r, m);
+	an_val_check_denial(v, r, m);
 	/* What a validating resolver should have concluded from this answer. */
 	if (r->worst && !v->err &&
 	    an_db_add_response_verdict(v->db, r->msg_id, r->worst, r->bogus_reason,

@@ -7,11 +7,12 @@
 #include <unistd.h>
 #include "analyze/anchor.h"
 #include "analyze/run.h"
+#include "report/html.h"
 #include "report/summary.h"
 #include "util/err.h"
 #include "util/log.h"
+#include "util/version.h"
 
-#define SIGTRAIL_VERSION "0.1.0"
 
 /* Exit codes (README.md, --help). */
 enum exit_code {
@@ -27,13 +28,16 @@ enum exit_code {
 static const char usage_text[] =
 	"usage: sigtrail analyze [-o DB] [-p PORT]... [-a FILE]... [--no-root-anchor] [-q] [-v] CAPTURE...\n"
 	"       sigtrail summary DB\n"
+	"       sigtrail report DB [-o FILE]\n"
 	"       sigtrail --version | --help\n"
 	"\n"
 	"commands:\n"
 	"  analyze   read pcap/pcapng captures, decode every DNS message (UDP,\n"
 	"            TCP, IP fragments) and store them in an SQLite database\n"
 	"  summary   print what a database holds: rcodes, EDE codes, SERVFAIL\n"
-	"            names, time range, transactions, anomalies\n"
+	"            names, time range, transactions, validation, anomalies\n"
+	"  report    write a self-contained HTML incident report (default\n"
+	"            DB.html; -o - for standard output)\n"
 	"\n"
 	"analyze options:\n"
 	"  -o, --output DB   database to write (default sigtrail.db; replaced)\n"
@@ -50,7 +54,8 @@ static const char usage_text[] =
 	"  2  usage error\n"
 	"  3  an input is missing, unreadable or not a capture (nothing written)\n"
 	"  4  an input was cut off or broken mid-way; what was there was analysed\n"
-	"  5  the database could not be written (or, for summary, read)\n"
+	"  5  the database could not be written (or, for summary and report,\n"
+	"     read; or the report could not be written)\n"
 	"  6  out of memory or internal error\n";
 
 static int usage(FILE *out, int code)
@@ -184,6 +189,37 @@ static int cmd_summary(int argc, char **argv)
 	return EXIT_CLEAN;
 }
 
+static int cmd_report(int argc, char **argv)
+{
+	const char *out = NULL;
+	int c;
+	optind = 1;
+	while ((c = getopt(argc, argv, "o:h")) != -1) {
+		switch (c) {
+		case 'o': out = optarg; break;
+		case 'h': return usage(stdout, EXIT_CLEAN);
+		default: return usage(stderr, EXIT_USAGE);
+		}
+	}
+	if (optind != argc - 1)
+		return usage(stderr, EXIT_USAGE);
+	const char *db = argv[optind];
+	char defout[4096];
+	if (!out) {
+		snprintf(defout, sizeof(defout), "%s.html", db);
+		out = defout;
+	}
+	char err[512];
+	int rc = rep_html_write(db, out, err, sizeof(err));
+	if (rc != ST_OK) {
+		st_log(ST_LOG_ERROR, NULL, "%s", err);
+		return rc == ST_ENOMEM ? EXIT_INTERNAL : EXIT_OUTPUT;
+	}
+	if (strcmp(out, "-") != 0)
+		st_log(ST_LOG_INFO, NULL, "wrote %s", out);
+	return EXIT_CLEAN;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2)
@@ -199,6 +235,8 @@ int main(int argc, char **argv)
 		return cmd_analyze(argc - 1, argv + 1);
 	if (!strcmp(cmd, "summary"))
 		return cmd_summary(argc - 1, argv + 1);
+	if (!strcmp(cmd, "report"))
+		return cmd_report(argc - 1, argv + 1);
 	st_log(ST_LOG_ERROR, NULL, "unknown command '%s'", cmd);
 	return usage(stderr, EXIT_USAGE);
 }

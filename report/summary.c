@@ -355,6 +355,7 @@ int rep_summary_brief(const char *path, FILE *out, char *err, size_t errlen)
 	sqlite3 *h = an_db_open_read(path, err, errlen);
 	if (!h)
 		return ST_EDB;
+	print_incidents(h, out);
 	print_time_range(h, out);
 	print_counts(h, out);
 	print_rcodes(h, out);

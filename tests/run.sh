@@ -3,7 +3,8 @@
 #   1. unit tests      $BUILD/tests/unit/test_*          (TAP)
 #   2. fuzz replay     $BUILD/tests/fuzz/fuzz_X.replay over tests/fuzz/fuzz_X.in/
 #   3. system tests    tests/system/t_*.sh               (each exits non-zero on failure)
-# Adding a test means adding a file. TESTS=pattern runs only matching ones.
+# Adding a test means adding a file. TESTS=pattern runs only matching ones;
+# SKIP=pattern leaves matching ones out.
 set -u
 : "${SIGTRAIL:=./sigtrail}" "${BUILD:=build}"
 export SIGTRAIL BUILD TZ=UTC LC_ALL=C
@@ -11,6 +12,7 @@ pass=0; fail=0; failed=()
 run() {
 	local name=$1; shift
 	[[ -n "${TESTS:-}" && "$name" != *$TESTS* ]] && return
+	[[ -n "${SKIP:-}" && "$name" == *$SKIP* ]] && return
 	local log; log=$(mktemp)
 	local t0=$SECONDS
 	if "$@" >"$log" 2>&1; then

@@ -6,9 +6,11 @@
 #include <string.h>
 #include <unistd.h>
 #include "analyze/anchor.h"
+#include "analyze/live.h"
 #include "analyze/run.h"
 #include "report/html.h"
 #include "report/summary.h"
+#include "tui/tui.h"
 #include "util/err.h"
 #include "util/log.h"
 #include "util/version.h"
@@ -29,6 +31,9 @@ static const char usage_text[] =
 	"usage: sigtrail analyze [-o DB] [-p PORT]... [-a FILE]... [--no-root-anchor] [-q] [-v] CAPTURE...\n"
 	"       sigtrail summary DB\n"
 	"       sigtrail report DB [-o FILE]\n"
+	"       sigtrail tui DB [--follow]\n"
+	"       sigtrail live -i IFACE [-o DB] [-a FILE]... [--alert-exec CMD]\n"
+	"                     [--write-evidence FILE] [-f BPF] ...   (sigtrail live --help)\n"
 	"       sigtrail --version | --help\n"
 	"\n"
 	"commands:\n"
@@ -38,6 +43,10 @@ static const char usage_text[] =
 	"            names, time range, transactions, validation, anomalies\n"
 	"  report    write a self-contained HTML incident report (default\n"
 	"            DB.html; -o - for standard output)\n"
+	"  tui       browse a database in the terminal (? for the keys);\n"
+	"            --follow keeps up with a database still being written\n"
+	"  live      the same analysis on a live interface, written as it goes,\n"
+	"            with an alert hook and an evidence pcap\n"
 	"\n"
 	"analyze options:\n"
 	"  -o, --output DB   database to write (default sigtrail.db; replaced)\n"
@@ -237,6 +246,10 @@ int main(int argc, char **argv)
 		return cmd_summary(argc - 1, argv + 1);
 	if (!strcmp(cmd, "report"))
 		return cmd_report(argc - 1, argv + 1);
+	if (!strcmp(cmd, "tui"))
+		return tui_main(argc - 1, argv + 1);
+	if (!strcmp(cmd, "live"))
+		return an_live_main(argc - 1, argv + 1);
 	st_log(ST_LOG_ERROR, NULL, "unknown command '%s'", cmd);
 	return usage(stderr, EXIT_USAGE);
 }

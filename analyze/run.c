@@ -1,6 +1,7 @@
 /* analyze/run.c -- the analysis pass (see run.h). */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "analyze/db.h"
 #include "analyze/incident.h"
@@ -19,7 +20,9 @@
 #define RUN_PROGRESS_EVERY 65536
 #define RUN_CLOCK_FILES 1024     /* files whose clock is watched for steps back */
 
-struct run_ctx {
+struct an_session {
+	const char *db_path;     /* the caller's string, for messages */
+	struct cap_pipeline *pipe;
 	struct an_db *db;
 	struct an_txn *txn;
 	struct an_validator *val;
@@ -31,7 +34,7 @@ struct run_ctx {
 
 static int on_message(void *vctx, const struct cap_msg *cm)
 {
-	struct run_ctx *c = vctx;
+	struct an_session *c = vctx;
 	struct dec_msg m;
 	st_arena_reset(c->arena);
 	int rc = dec_msg_parse(&m, cm->wire, cm->len, c->arena);
@@ -67,7 +70,7 @@ static int on_message(void *vctx, const struct cap_msg *cm)
 static void on_anomaly(void *vctx, uint32_t file, uint64_t frame,
 		       const char *kind, const char *detail)
 {
-	struct run_ctx *c = vctx;
+	struct an_session *c = vctx;
 	c->res->anomalies++;
 	if (an_db_add_anomaly(c->db, file, frame, kind, detail, 0) != ST_OK)
 		c->failed = ST_EDB;
@@ -102,11 +105,9 @@ static void draw_progress(FILE *out, struct cap_source *src, uint64_t frames, in
 	fflush(out);
 }
 
-static int store_run_facts(struct run_ctx *c, struct cap_source *src,
-			   const struct cap_stats *cs)
+static int store_run_facts(struct an_session *c, const struct cap_file_info *fi,
+			   size_t n, const struct cap_stats *cs)
 {
-	size_t n;
-	const struct cap_file_info *fi = cap_source_files(src, &n);
 	for (size_t i = 0; i < n; i++) {
 		if (fi[i].status != ST_OK) {
 			c->res->inputs_partial++;
@@ -154,7 +155,7 @@ static int store_run_facts(struct run_ctx *c, struct cap_source *src,
 
 /* THREATS A8: a file whose clock goes backwards is kept in file order;
  * each step back is an anomaly with its size. */
-static void check_clock(struct run_ctx *c, const struct cap_frame *f)
+static void check_clock(struct an_session *c, const struct cap_frame *f)
 {
 	if (f->file >= RUN_CLOCK_FILES)
 		return;
@@ -169,26 +170,131 @@ static void check_clock(struct run_ctx *c, const struct cap_frame *f)
 	*last = f->ts_ns;
 }
 
-static int run_frames(struct run_ctx *c, struct cap_source *src,
-		      struct cap_pipeline *pipe, FILE *progress)
+/* Puts the sentence for rc into res->error unless one is there; returns rc. */
+static int session_error(struct an_session *s, int rc)
+{
+	char *e = s->res->error;
+	if (rc == ST_OK || e[0])
+		return rc;
+	if (rc == ST_EDB)
+		snprintf(e, sizeof(s->res->error), "%s: %s", s->db_path, an_db_errmsg(s->db));
+	else
+		snprintf(e, sizeof(s->res->error), "%s", st_strerror(rc));
+	return rc;
+}
+
+int an_session_frame(struct an_session *s, const struct cap_frame *f)
+{
+	s->res->frames++;
+	check_clock(s, f);
+	int rc = cap_pipeline_frame(s->pipe, f);
+	return session_error(s, s->failed ? s->failed : rc);
+}
+
+int an_session_open(struct an_session **out, const struct an_session_opts *o,
+		    struct an_run_result *res)
+{
+	memset(res, 0, sizeof(*res));
+	*out = NULL;
+	struct an_session *s = calloc(1, sizeof(*s));
+	if (!s) {
+		snprintf(res->error, sizeof(res->error), "%s", st_strerror(ST_ENOMEM));
+		return ST_ENOMEM;
+	}
+	s->res = res;
+	s->db_path = o->db_path;
+	s->db = an_db_create(o->db_path, res->error, sizeof(res->error));
+	s->txn = an_txn_new(AN_TXN_MAX_DEFAULT, AN_TXN_TIMEOUT_DEFAULT);
+	s->arena = st_arena_new(RUN_ARENA_BUDGET);
+	s->val = s->db ? an_validator_new(s->db, o->anchors) : NULL;
+	struct cap_handler h = { s, on_message, on_anomaly };
+	s->pipe = s->db ? cap_pipeline_new(&o->cap, &h) : NULL;
+	int rc = ST_OK;
+	if (!s->db)
+		rc = ST_EDB;
+	else if (!s->txn || !s->arena || !s->pipe || !s->val)
+		rc = ST_ENOMEM;
+	if (rc != ST_OK) {
+		if (!res->error[0])
+			snprintf(res->error, sizeof(res->error), "%s", st_strerror(rc));
+		an_session_close(s);
+		return rc;
+	}
+	*out = s;
+	return ST_OK;
+}
+
+int an_session_commit(struct an_session *s, int64_t now_ns)
+{
+	an_txn_expire(s->txn, now_ns);
+	return session_error(s, an_db_maybe_commit(s->db, 1));
+}
+
+int an_session_finish(struct an_session *s, const struct cap_file_info *files,
+		      size_t nfiles, const struct an_incident_opts *inc)
+{
+	int rc = s->failed;
+	if (rc == ST_OK)
+		rc = cap_pipeline_finish(s->pipe);
+	if (rc == ST_OK && s->failed)
+		rc = s->failed;
+	if (rc == ST_OK)
+		rc = an_validator_finish(s->val);
+	if (rc == ST_OK)
+		rc = an_db_set_meta(s->db, "version", SIGTRAIL_VERSION);
+	if (rc == ST_OK) {
+		an_txn_expire(s->txn, INT64_MAX);
+		rc = store_run_facts(s, files, nfiles, cap_pipeline_stats(s->pipe));
+	}
+	if (rc == ST_OK)
+		rc = an_incidents_build(s->db, inc);
+	if (rc == ST_OK)
+		rc = an_db_finish(s->db);
+	return session_error(s, rc);
+}
+
+struct an_db *an_session_db(struct an_session *s)
+{
+	return s->db;
+}
+
+const struct cap_stats *an_session_cap_stats(const struct an_session *s)
+{
+	return cap_pipeline_stats(s->pipe);
+}
+
+const struct an_val_stats *an_session_val_stats(const struct an_session *s)
+{
+	return an_validator_stats(s->val);
+}
+
+void an_session_close(struct an_session *s)
+{
+	if (!s)
+		return;
+	cap_pipeline_free(s->pipe);
+	st_arena_free(s->arena);
+	an_txn_free(s->txn);
+	an_validator_free(s->val);
+	an_db_close(s->db);
+	free(s);
+}
+
+static int run_frames(struct an_session *s, struct cap_source *src, FILE *progress)
 {
 	struct cap_frame f;
 	int rc;
 	while ((rc = cap_source_next(src, &f)) == 1) {
-		c->res->frames++;
-		check_clock(c, &f);
-		rc = cap_pipeline_frame(pipe, &f);
-		if (rc != ST_OK || c->failed)
-			return c->failed ? c->failed : rc;
-		if (progress && c->res->frames % RUN_PROGRESS_EVERY == 0)
-			draw_progress(progress, src, c->res->frames, 0);
+		if ((rc = an_session_frame(s, &f)) != ST_OK)
+			return rc;
+		if (progress && s->res->frames % RUN_PROGRESS_EVERY == 0)
+			draw_progress(progress, src, s->res->frames, 0);
 	}
 	if (rc < 0)
 		return rc;
-	rc = cap_pipeline_finish(pipe);
 	if (progress)
-		draw_progress(progress, src, c->res->frames, 1);
-	return c->failed ? c->failed : rc;
+		draw_progress(progress, src, s->res->frames, 1);
+	return ST_OK;
 }
 
 int an_run(const struct an_run_opts *o, struct an_run_result *res)
@@ -204,40 +310,19 @@ int an_run(const struct an_run_opts *o, struct an_run_result *res)
 		cap_source_close(src);
 		return rc;
 	}
-	struct run_ctx c = { .res = res };
-	c.db = an_db_create(o->db_path, res->error, sizeof(res->error));
-	c.txn = an_txn_new(AN_TXN_MAX_DEFAULT, AN_TXN_TIMEOUT_DEFAULT);
-	c.arena = st_arena_new(RUN_ARENA_BUDGET);
-	c.val = c.db ? an_validator_new(c.db, o->anchors) : NULL;
-	struct cap_handler h = { &c, on_message, on_anomaly };
-	struct cap_pipeline *pipe = c.db ? cap_pipeline_new(&o->cap, &h) : NULL;
-	if (!c.db)
-		rc = ST_EDB;
-	else if (!c.txn || !c.arena || !pipe || !c.val)
-		rc = ST_ENOMEM;
-	else
-		rc = run_frames(&c, src, pipe, o->progress);
+	struct an_session_opts so = { o->db_path, o->cap, o->anchors };
+	struct an_session *s = NULL;
+	rc = an_session_open(&s, &so, res);
 	if (rc == ST_OK)
-		rc = an_validator_finish(c.val);
-	if (rc == ST_OK)
-		rc = an_db_set_meta(c.db, "version", SIGTRAIL_VERSION);
+		rc = run_frames(s, src, o->progress);
 	if (rc == ST_OK) {
-		an_txn_expire(c.txn, INT64_MAX);
-		rc = store_run_facts(&c, src, cap_pipeline_stats(pipe));
+		size_t n;
+		const struct cap_file_info *fi = cap_source_files(src, &n);
+		rc = an_session_finish(s, fi, n, NULL);
 	}
-	if (rc == ST_OK)
-		rc = an_incidents_build(c.db, NULL);
-	if (rc == ST_OK)
-		rc = an_db_finish(c.db);
-	if (rc == ST_EDB && c.db && !res->error[0])
-		snprintf(res->error, sizeof(res->error), "%s: %s", o->db_path, an_db_errmsg(c.db));
-	else if (rc != ST_OK && !res->error[0])
+	if (rc != ST_OK && !res->error[0])
 		snprintf(res->error, sizeof(res->error), "%s", st_strerror(rc));
-	cap_pipeline_free(pipe);
-	st_arena_free(c.arena);
-	an_txn_free(c.txn);
-	an_validator_free(c.val);
-	an_db_close(c.db);
+	an_session_close(s);
 	cap_source_close(src);
 	return rc;
 }

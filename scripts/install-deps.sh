@@ -9,7 +9,7 @@ pkgs=(
 	libpcap-dev libldns-dev libssl-dev libsqlite3-dev libncurses-dev
 	sqlite3 tshark tcpdump ldnsutils bind9-dnsutils dns-root-data
 	python3 python3-dnspython python3-scapy python3-cryptography
-	tmux hyperfine time iproute2 chromium
+	tmux hyperfine time iproute2 chromium dnsperf
 )
 if [[ " $* " == *" --lab "* ]]; then
 	pkgs+=(nsd knot bind9 unbound unbound-anchor)

@@ -16,7 +16,7 @@ for t in nsd knotd named unbound tcpdump tshark mergecap sqlite3; do
 	command -v "$t" >/dev/null || PATH=$PATH:/usr/sbin command -v "$t" >/dev/null ||
 		{ echo "FAIL: $t missing (bash scripts/install-deps.sh --lab)"; exit 1; }
 done
-LIVE=$(bash tests/live/build.sh) || { echo "FAIL: cannot build the live driver"; exit 1; }
+LIVE=$(realpath "${SIGTRAIL:-./sigtrail}")
 name=live-keytag-$$
 work=lab/work/$name
 out=$(mktemp -d)

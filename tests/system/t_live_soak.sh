@@ -14,7 +14,7 @@ cd "$(dirname "$0")/../.."
 : "${LIVE_SOAK_SECONDS:=30}" "${LIVE_SOAK_QPS:=5000}" "${LIVE_SOAK_RSS_KB:=8192}"
 if [[ $(id -u) != 0 ]]; then echo "SKIP: needs root (network namespace)"; exit 0; fi
 command -v dnsperf >/dev/null || { echo "SKIP: dnsperf not installed (apt-get install dnsperf)"; exit 0; }
-LIVE=$(bash tests/live/build.sh) || { echo "FAIL: cannot build the live driver"; exit 1; }
+LIVE=$(realpath "${SIGTRAIL:-./sigtrail}")
 ns=stlive-soak-$$
 out=$(mktemp -d)
 pids=()

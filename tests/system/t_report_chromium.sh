@@ -18,7 +18,7 @@ cap=tests/lab/de-keytag-collision/capture.pcapng
 [[ -f $cap ]] || { echo "SKIP: no capture with DNSSEC failures available"; exit 0; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-mapfile -t REPORT < <(tests/report/build_driver.sh "$BUILD") || { echo "FAIL: no report driver"; exit 1; }
+REPORT=("${SIGTRAIL:-./sigtrail}" report)
 report() { if [[ ${REPORT[1]:-} == report ]]; then "${REPORT[@]}" "$1" -o "$2"; else "${REPORT[@]}" "$1" "$2"; fi; }
 db=$tmp/r.db html=$tmp/report.html
 "$SIGTRAIL" analyze -q -o "$db" "$cap"

@@ -14,7 +14,7 @@ cd "$(dirname "$0")/../.."
 : "${SIGTRAIL:=./sigtrail}" "${BUILD:=build}"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-mapfile -t REPORT < <(tests/report/build_driver.sh "$BUILD") || { echo "FAIL: no report driver"; exit 1; }
+REPORT=("${SIGTRAIL:-./sigtrail}" report)
 report() { if [[ ${REPORT[1]:-} == report ]]; then "${REPORT[@]}" "$1" -o "$2"; else "${REPORT[@]}" "$1" "$2"; fi; }
 fail=0
 "$SIGTRAIL" analyze -q -o "$tmp/h.db" tests/report/hostile-names.pcap

@@ -1,19 +1,13 @@
-# tests/tui/lib.sh -- shared by tests/system/t_tui_*.sh: picks the binary
-# (`$SIGTRAIL tui` once main.c dispatches it, else tests/tui/tui_driver.c
-# linked against $BUILD), runs it in a detached 80x24 tmux session that the
-# EXIT trap always kills, and waits for text on the screen.
+# tests/tui/lib.sh -- shared by tests/system/t_tui_*.sh: runs `$SIGTRAIL tui`
+# in a detached 80x24 tmux session that the EXIT trap always kills, and waits
+# for text on the screen.
 : "${SIGTRAIL:=./sigtrail}" "${BUILD:=build}"
 command -v tmux >/dev/null || { echo "skip: no tmux"; exit 0; }
 command -v sqlite3 >/dev/null || { echo "skip: no sqlite3"; exit 0; }
 tmp=$(mktemp -d)
 sess=st$$
 trap 'tmux kill-session -t "$sess" 2>/dev/null; rm -rf "$tmp"' EXIT
-if "$SIGTRAIL" --help 2>&1 | grep -q 'sigtrail tui'; then
-	TUI=("$SIGTRAIL" tui)
-else
-	tests/tui/build.sh "$tmp/tui_driver" || { echo "FAIL: cannot build tests/tui/tui_driver.c"; exit 1; }
-	TUI=("$tmp/tui_driver")
-fi
+TUI=("$SIGTRAIL" tui)
 fail=0
 bad() { echo "FAIL: $*"; fail=1; }
 

@@ -13,6 +13,8 @@
  * file. Options and limits: docs/live.md. */
 #pragma once
 
+#define AN_LIVE_KEY_GRACE_NS 2000000000LL /* 2 s: how long a response waits for its keys */
+
 /* argv[0] is "live". Parses the options, runs until a signal (or
  * --duration), prints errors as "sigtrail: error: ...". Returns
  * sigtrail's exit codes: 0 ok, 2 usage, 3 interface missing or capture

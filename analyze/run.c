@@ -207,6 +207,8 @@ int an_session_open(struct an_session **out, const struct an_session_opts *o,
 	s->txn = an_txn_new(AN_TXN_MAX_DEFAULT, AN_TXN_TIMEOUT_DEFAULT);
 	s->arena = st_arena_new(RUN_ARENA_BUDGET);
 	s->val = s->db ? an_validator_new(s->db, o->anchors) : NULL;
+	if (s->val)
+		an_validator_set_grace(s->val, o->key_grace_ns);
 	struct cap_handler h = { s, on_message, on_anomaly };
 	s->pipe = s->db ? cap_pipeline_new(&o->cap, &h) : NULL;
 	int rc = ST_OK;
@@ -310,7 +312,7 @@ int an_run(const struct an_run_opts *o, struct an_run_result *res)
 		cap_source_close(src);
 		return rc;
 	}
-	struct an_session_opts so = { o->db_path, o->cap, o->anchors };
+	struct an_session_opts so = { .db_path = o->db_path, .cap = o->cap, .anchors = o->anchors };
 	struct an_session *s = NULL;
 	rc = an_session_open(&s, &so, res);
 	if (rc == ST_OK)

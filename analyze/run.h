@@ -51,6 +51,7 @@ struct an_session_opts {
 	const char *db_path;
 	struct cap_config cap;
 	const struct an_anchors *anchors; /* NULL for none */
+	int64_t key_grace_ns;    /* wait for late keys; 0: AN_VAL_GRACE_NS (10 s) */
 };
 
 /* Creates the database and everything behind it. res is the session's

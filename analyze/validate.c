@@ -79,6 +79,7 @@ struct an_validator *an_validator_new(struct an_db *db, const struct an_anchors 
 		an_validator_free(v);
 		return NULL;
 	}
+	v->grace_ns = AN_VAL_GRACE_NS;
 	for (size_t i = 0; anchors && i < anchors->n; i++)
 		an_keystore_add_ds(v->ks, &anchors->a[i].zone, anchors->a[i].rdata,
 				   anchors->a[i].rdlen, true);
@@ -102,6 +103,11 @@ void an_validator_free(struct an_validator *v)
 	an_buf_clear(&v->signed_data);
 	st_arena_free(v->arena);
 	free(v);
+}
+
+void an_validator_set_grace(struct an_validator *v, int64_t grace_ns)
+{
+	v->grace_ns = grace_ns > 0 ? grace_ns : AN_VAL_GRACE_NS;
 }
 
 const struct an_val_stats *an_validator_stats(const struct an_validator *v)
@@ -656,7 +662,7 @@ static void pend_drain(struct an_validator *v, int64_t now_ns, int flush)
 		int64_t age;
 		/* Hostile timestamps may be anywhere in int64: no overflow. */
 		if (!flush && !__builtin_sub_overflow(now_ns, p->ref.ts_ns, &age) &&
-		    age < AN_VAL_GRACE_NS)
+		    age < v->grace_ns)
 			break;
 		pend_validate(v, p);
 		pend_pop(v);

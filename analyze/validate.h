@@ -59,6 +59,10 @@ struct an_anchors;
  * of trust starts. */
 struct an_validator *an_validator_new(struct an_db *db, const struct an_anchors *anchors);
 void an_validator_free(struct an_validator *v);
+/* How long a response waits for its signer's keys, in capture time
+ * (default AN_VAL_GRACE_NS). A live tap trades completeness for speed: an
+ * unpublished key never arrives, so the wait is the alert's delay. */
+void an_validator_set_grace(struct an_validator *v, int64_t grace_ns);
 /* One decoded message stored as msg_id. Only responses are looked at.
  * Returns ST_OK, ST_EDB or ST_ENOMEM. */
 int an_validator_message(struct an_validator *v, const struct cap_msg *cm,

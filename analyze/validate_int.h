@@ -61,6 +61,7 @@ struct an_validator {
 	uint64_t *firsts;                /* hashes of findings already made */
 	size_t nfirsts;
 	struct an_val_stats st;
+	int64_t grace_ns;                /* how long a response waits for keys */
 	int err;                         /* sticky ST_EDB / ST_ENOMEM */
 };
 

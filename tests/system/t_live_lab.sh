@@ -90,8 +90,8 @@ else:
     start = int(opens[0][3]) / 1e9
     lat = float(opens[0][0]) - start
     print("open alert %.1f s after the first bogus evidence" % lat)
-    if lat > 15:
-        print("FAIL: open alert more than 15 s after the first bogus evidence"); fail = 1
+    if lat > 6:
+        print("FAIL: open alert more than 6 s after the first bogus evidence"); fail = 1
 m = re.search(r"\[(\S+)\] \S+ fault step 1", open(lab).read())
 if m and opens:
     import datetime

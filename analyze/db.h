@@ -9,7 +9,8 @@
  *
  * The reader side (report/, tui/, `sigtrail summary`) opens a database
  * with an_db_open_read(), which treats the file as untrusted: read-only,
- * defensive, trusted_schema off, quick_check, schema version checked. */
+ * defensive, trusted_schema off, schema version checked, and quick_check
+ * for databases up to AN_DB_QUICK_CHECK_MAX (it reads every page). */
 #pragma once
 #include <stdint.h>
 #include "capture/frame.h"
@@ -20,6 +21,8 @@
 #define AN_DB_BATCH 20000
 /* Anomaly rows kept per kind; every anomaly is still counted. */
 #define AN_DB_ANOMALY_ROWS_PER_KIND 1000
+/* Readers run PRAGMA quick_check on databases up to this size only. */
+#define AN_DB_QUICK_CHECK_MAX (256LL << 20)
 
 struct an_db;
 struct sqlite3;

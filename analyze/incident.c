@@ -352,10 +352,15 @@ static int inc_summary(struct inc_ctx *c, int64_t id, const struct inc_win *w,
 	inc_span(span, sizeof(span), w->end - w->start);
 	snprintf(cause, sizeof(cause), "%s", what);
 	if (tag >= 0 && r && (strcmp(r->code, "unpublished_key") == 0 ||
-			      strcmp(r->code, "key_missing") == 0))
-		snprintf(cause, sizeof(cause), "%s (key tag %d%s%lld key%s recovered from the "
-			 "failing signatures)", what, tag, recovered_keys ? ", " : "",
-			 (long long)recovered_keys, recovered_keys == 1 ? "" : "s");
+			      strcmp(r->code, "key_missing") == 0)) {
+		if (recovered_keys)
+			snprintf(cause, sizeof(cause), "%s (key tag %d, %lld key%s recovered from the"
+				 " failing signatures)", what, tag, (long long)recovered_keys,
+				 recovered_keys == 1 ? "" : "s");
+		else
+			snprintf(cause, sizeof(cause), "%s (key tag %d; no signing key recovered)",
+				 what, tag);
+	}
 	n = (size_t)snprintf(buf, sizeof(buf), "%s DNSSEC validation failed from %s to %s (%s): %s",
 			     w->zone, t0, t1, span, cause);
 	if (r && n < sizeof(buf))

@@ -21,9 +21,10 @@ start() {
 }
 screen() { tmux capture-pane -p -t "$sess"; }
 keys() { tmux send-keys -t "$sess" "$@"; }
-# wait_for REGEX [SECONDS]: until the screen matches (grep -E), or fail.
+# wait_for REGEX [SECONDS]: until the screen matches (grep -E), or fail
+# (10 s by default: a loaded CI machine can be slow to draw).
 wait_for() {
-	local i n=$(( ${2:-3} * 10 ))
+	local i n=$(( ${2:-10} * 10 ))
 	for ((i = 0; i < n; i++)); do
 		screen | grep -qE -- "$1" && return 0
 		sleep 0.1

@@ -100,6 +100,8 @@ static const struct zm_zone *zm_find(const struct an_zonemap *zm, const char *ln
 {
 	struct zm_zone key = { .name = (char *)(uintptr_t)lname };
 
+	if (!zm->n) /* zm->z is NULL then, and bsearch's base must not be */
+		return NULL;
 	return bsearch(&key, zm->z, zm->n, sizeof(*zm->z), zm_cmp);
 }
 

@@ -56,7 +56,11 @@ echo "RSS (KB) every 2 s: ${rss[*]}"
 echo "messages visible while running: $rows_seen"
 ((rows_seen > 0)) || { echo "FAIL: no rows visible while live ran (not committed continuously)"; fail=1; }
 n=${#rss[@]}
-if ((n >= 4)); then
+# Under AddressSanitizer freed memory sits in its quarantine (256 MB) before
+# reuse, so RSS climbs by design: flatness is judged on the plain build.
+if nm "$LIVE" 2>/dev/null | grep -q __asan_init; then
+	echo "RSS not judged: AddressSanitizer build"
+elif ((n >= 4)); then
 	mid=${rss[$((n / 2))]} last=${rss[$((n - 1))]}
 	echo "RSS at the middle $mid KB, at the end $last KB"
 	((last - mid < LIVE_SOAK_RSS_KB)) || { echo "FAIL: RSS grew by $((last - mid)) KB in the second half"; fail=1; }

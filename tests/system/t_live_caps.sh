@@ -3,7 +3,8 @@
 # user it is refused with exit 3 and a message naming CAP_NET_RAW; the same
 # binary with `setcap cap_net_raw,cap_net_admin=eip` captures on loopback as
 # that user and writes its database. A missing interface: exit 3, nothing
-# written. Needs root to set capabilities and switch user; skips otherwise.
+# written. SIGHUP reopens the evidence file, SIGTERM exits 0 with a complete
+# database. Needs root to set capabilities and switch user; skips otherwise.
 set -u
 cd "$(dirname "$0")/../.."
 S=${SIGTRAIL:-./sigtrail}
@@ -31,6 +32,19 @@ wait $pid; st=$?
 check "with cap_net_raw: exit 0 ($st)" '[[ $st == 0 ]]'
 n=$(sqlite3 "$T/out/b.db" "select count(*) from messages where qname like 'cap_.example.'" 2>/dev/null || echo 0)
 check "the queries on loopback are in its database ($n)" '[[ $n -ge 3 ]]'
+
+# SIGHUP reopens the evidence file (log rotation moved it away); SIGTERM ends cleanly.
+"$S" live -i lo -o "$T/d.db" --write-evidence "$T/ev.pcap" >"$T/d.out" 2>"$T/d.err" &
+pid=$!
+for i in $(seq 1 30); do [[ -e $T/ev.pcap ]] && break; sleep 0.1; done
+mv "$T/ev.pcap" "$T/ev.pcap.moved" 2>/dev/null
+check "the evidence file exists from the start (moved away)" '[[ -e $T/ev.pcap.moved && ! -e $T/ev.pcap ]]'
+kill -HUP "$pid"
+for i in $(seq 1 30); do [[ -e $T/ev.pcap ]] && break; sleep 0.1; done
+check "SIGHUP: the evidence file is opened again" '[[ -e $T/ev.pcap ]]'
+kill -TERM "$pid"; wait "$pid"; st=$?
+check "SIGTERM: exit 0 ($st)" '[[ $st == 0 ]]'
+check "SIGTERM: the database is complete" '[[ $(sqlite3 "$T/d.db" "select value from meta where key = \"status\"") == complete ]]'
 
 "$S" live -i nosuch0 --duration 1 -o "$T/c.db" >"$T/c.out" 2>"$T/c.err"; st=$?
 check "missing interface: exit 3 ($st)" '[[ $st == 3 ]]'

@@ -526,7 +526,7 @@ static int inc_run(struct inc_ctx *c)
 
 	if (sqlite3_exec(c->h,
 		"DELETE FROM incidents; DELETE FROM incident_evidence; DELETE FROM incident_names;"
-		"DELETE FROM nta_events; DELETE FROM resolver_claims;",
+		"DELETE FROM nta_events; DELETE FROM resolver_claims; DELETE FROM resolver_answers;",
 		NULL, NULL, NULL) != SQLITE_OK)
 		return ST_EDB;
 	rc = an_roles_build(c->h);
@@ -540,6 +540,8 @@ static int inc_run(struct inc_ctx *c)
 		rc = an_nta_build(c->h, c->bucket, c->gap);
 	if (rc == ST_OK)
 		rc = an_claims_build(c->h, c->bucket, c->gap);
+	if (rc == ST_OK)
+		rc = an_answers_build(c->h);
 	return rc;
 }
 

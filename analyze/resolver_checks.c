@@ -75,3 +75,42 @@ int an_claims_build(sqlite3 *h, int64_t bucket_ns, int64_t tail_ns)
 	sqlite3_finalize(st);
 	return rc;
 }
+
+int an_answers_build(sqlite3 *h)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (sqlite3_exec(h,
+		"DROP TABLE IF EXISTS temp.an_ans;"
+		"CREATE TEMP TABLE an_ans AS SELECT id, src_addr AS resolver, qname AS q,"
+		" qtype AS qt, ts_ns AS t, rcode, ad FROM messages"
+		" WHERE qr = 1 AND ra = 1 AND qname IS NOT NULL"
+		" AND src_addr IN (SELECT addr FROM endpoints WHERE role = 'resolver');"
+		"CREATE INDEX temp.an_ans_q ON an_ans(q, qt, t);",
+		NULL, NULL, NULL) != SQLITE_OK)
+		return ST_EDB;
+	/* An upstream answer is one to a query without RD (a resolver's own
+	 * query); the resolver is the address that asked, or the resolver
+	 * linked to that upstream address. */
+	if (sqlite3_prepare_v2(h,
+		"INSERT INTO resolver_answers SELECT v.message_id, v.expected, v.reason, v.ede,"
+		" a.id, a.resolver, a.rcode, a.ad,"
+		" (SELECT group_concat(code, ',') FROM (SELECT DISTINCT e.code AS code FROM ede e"
+		"  WHERE e.message_id = a.id ORDER BY e.code))"
+		" FROM response_verdicts v JOIN messages u ON u.id = v.message_id"
+		" JOIN an_ans a ON a.id = (SELECT x.id FROM an_ans x WHERE x.q = u.qname"
+		"  AND x.qt = u.qtype AND x.t >= u.ts_ns AND x.t <= u.ts_ns + ?1"
+		"  AND (x.resolver = u.dst_addr OR x.resolver IN (SELECT l.resolver_addr"
+		"   FROM resolver_links l WHERE l.upstream_addr = u.dst_addr))"
+		"  ORDER BY x.t LIMIT 1)"
+		" WHERE u.rd = 0",
+		-1, &st, NULL) != SQLITE_OK)
+		return ST_EDB;
+	sqlite3_bind_int64(st, 1, AN_ANSWER_WINDOW_NS);
+	rc = sqlite3_step(st) == SQLITE_DONE ? ST_OK : ST_EDB;
+	sqlite3_finalize(st);
+	if (sqlite3_exec(h, "DROP TABLE IF EXISTS temp.an_ans;", NULL, NULL, NULL) != SQLITE_OK)
+		rc = ST_EDB;
+	return rc;
+}

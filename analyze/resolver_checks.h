@@ -23,3 +23,9 @@ struct sqlite3;
  * its effects are still attributed to it. */
 int an_nta_build(struct sqlite3 *h, int64_t bucket_ns, int64_t tail_ns);
 int an_claims_build(struct sqlite3 *h, int64_t bucket_ns, int64_t tail_ns);
+
+#define AN_ANSWER_WINDOW_NS (5LL * 1000000000LL) /* upstream answer -> client answer */
+/* resolver_answers: each judged upstream answer next to the resolver's
+ * answer to its client for the same name and type (issue 4: "record what
+ * the resolver actually said next to it"). */
+int an_answers_build(struct sqlite3 *h);

@@ -293,3 +293,18 @@ CREATE TABLE incident_names (
 	servfails   INTEGER NOT NULL,
 	first_ts_ns INTEGER NOT NULL
 );
+-- What a validating resolver concluded from an upstream answer (response_verdicts)
+-- next to what it actually told its client for the same name and type within
+-- AN_ANSWER_WINDOW_NS: the first such answer of the resolver that sent the query
+-- (same address, or linked in resolver_links).
+CREATE TABLE resolver_answers (
+	upstream_message_id INTEGER NOT NULL, -- the authoritative answer judged
+	expected            TEXT NOT NULL,    -- secure, bogus, indeterminate
+	reason              TEXT,
+	expected_ede        INTEGER,
+	client_message_id   INTEGER NOT NULL, -- the resolver's answer to its client
+	resolver            TEXT NOT NULL,
+	rcode               INTEGER,
+	ad                  INTEGER,
+	ede_sent            TEXT              -- "6" or "6,9"; NULL: none
+);

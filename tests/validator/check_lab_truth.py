@@ -74,6 +74,16 @@ if kind.startswith("keytag-collision"):
           f"{min(t):.0f}..{max(t):.0f}")
     before = [r for r in bad_checks if r[0] < start - 1]
     check(not before, f"no failure before the fault ({len(before)})")
+    # What each resolver told its clients after a bogus upstream answer, next
+    # to it: the resolvers answered SERVFAIL at least once that way
+    # (only for resolvers the truth saw answering SERVFAIL during the fault)
+    said = {r[0] for r in q("SELECT resolver FROM resolver_answers WHERE expected = 'bogus' AND rcode = 2")}
+    for res in truth["resolvers"]:
+        sf = sum(p.get("observed", {}).get(res["name"], {}).get("rcodes", {}).get("SERVFAIL", 0)
+                 for p in truth["phases"] if p["name"] not in ("healthy", "fixed"))
+        if sf:
+            check(said & set(res["addresses"]),
+                  f"{res['name']}: a SERVFAIL to a client next to a bogus upstream answer ({sf} in the truth)")
     # Unsigned children made unreachable by the bogus NSEC3 "no DS" proofs.
     unsigned = {z["zone"] for z in truth["zones"] if not z["signed"]}
     coll = {r[0] for r in q("SELECT zone FROM findings WHERE kind = 'collateral_unsigned'")}

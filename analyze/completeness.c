@@ -113,13 +113,12 @@ void an_val_check_unsigned(struct an_validator *v, struct val_ref *r, const stru
 
 /* After a valid RRSIG over an NSEC/NSEC3 RRset: those records may prove. */
 void an_val_mark_denial(struct an_validator *v, const struct dec_msg *m, uint16_t si,
-			const struct dec_rrsig *sig, struct val_ref *r)
+			const struct dec_rrsig *sig)
 {
 	for (uint16_t k = 0; k < m->nrr && k < VAL_MAX_RRS; k++)
 		if (m->rr[k].type == sig->type_covered && m->rr[k].section == m->rr[si].section &&
 		    val_same_owner(&m->rr[k].owner, &m->rr[si].owner))
 			v->denial_ok[k] = 1;
-	(void)r;
 }
 
 /* The signer of the response's NSEC/NSEC3 records, from any parseable

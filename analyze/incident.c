@@ -235,6 +235,17 @@ static int inc_collision(struct inc_ctx *c, const char *zone, int *tag, int64_t 
 
 /* Client impact: names, clients, zones, EDE, stale answers, peak ratio,
  * recovery. ?1 id, ?2 zone, ?3 lo, ?4 hi, ?5 end. */
+/* ?1 incident id, ?2 zone, ?3..?4 the window with its margins: the
+ * parameters every per-incident statement below shares. */
+static void inc_bind_window(sqlite3_stmt *st, int64_t id, const struct inc_win *w,
+			    int64_t lo, int64_t hi)
+{
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, w->zone, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, lo);
+	sqlite3_bind_int64(st, 4, hi);
+}
+
 static int inc_impact(struct inc_ctx *c, int64_t id, const struct inc_win *w, int64_t lo,
 		      int64_t hi)
 {
@@ -249,10 +260,7 @@ static int inc_impact(struct inc_ctx *c, int64_t id, const struct inc_win *w, in
 		" AND an_name_under(d.qname, ?2) GROUP BY d.qname",
 		-1, &st, NULL) != SQLITE_OK)
 		return ST_EDB;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_text(st, 2, w->zone, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, lo);
-	sqlite3_bind_int64(st, 4, hi);
+	inc_bind_window(st, id, w, lo, hi);
 	if ((rc = inc_step_done(st)) != ST_OK)
 		return rc;
 	if (sqlite3_prepare_v2(c->h,
@@ -280,10 +288,7 @@ static int inc_impact(struct inc_ctx *c, int64_t id, const struct inc_win *w, in
 		" WHERE id = ?1",
 		-1, &st, NULL) != SQLITE_OK)
 		return ST_EDB;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_text(st, 2, w->zone, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, lo);
-	sqlite3_bind_int64(st, 4, hi);
+	inc_bind_window(st, id, w, lo, hi);
 	sqlite3_bind_int64(st, 5, w->end);
 	return inc_step_done(st);
 }
@@ -318,10 +323,7 @@ static int inc_evidence(struct inc_ctx *c, int64_t id, const struct inc_win *w, 
 		"  AND k.t > ?5 ORDER BY k.t LIMIT 1)",
 		-1, &st, NULL) != SQLITE_OK)
 		return ST_EDB;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_text(st, 2, w->zone, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, lo);
-	sqlite3_bind_int64(st, 4, hi);
+	inc_bind_window(st, id, w, lo, hi);
 	sqlite3_bind_int64(st, 5, w->end);
 	sqlite3_bind_int64(st, 6, w->first_mid);
 	sqlite3_bind_int64(st, 7, w->last_mid);

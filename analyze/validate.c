@@ -605,7 +605,7 @@ static void validate_response(struct an_validator *v, const struct val_ref *ref,
 			record(v, r, m, i, &sig, &o);
 		if (o.verdict && !strcmp(o.verdict, "valid") &&
 		    (sig.type_covered == DEC_T_NSEC || sig.type_covered == DEC_T_NSEC3))
-			an_val_mark_denial(v, m, i, &sig, r);
+			an_val_mark_denial(v, m, i, &sig);
 	}
 	an_val_check_unsigned(v, r, m);
 	an_val_check_denial(v, r, m);

@@ -82,4 +82,4 @@ void an_val_check_unsigned(struct an_validator *v, struct val_ref *r, const stru
 void an_val_check_denial(struct an_validator *v, struct val_ref *r, const struct dec_msg *m);
 /* After a valid RRSIG (at index si) over an NSEC/NSEC3 RRset. */
 void an_val_mark_denial(struct an_validator *v, const struct dec_msg *m, uint16_t si,
-			const struct dec_rrsig *sig, struct val_ref *r);
+			const struct dec_rrsig *sig);

@@ -1,10 +1,14 @@
 /* analyze/db.c -- SQLite writer and untrusted-database reader (see db.h).
  *
  * Speed matters here: one row per DNS message on captures of millions of
- * packets. So: statements prepared once, WAL with synchronous=NORMAL,
- * batches of AN_DB_BATCH rows per transaction, and no secondary index
- * until the load is over. */
+ * packets. So: statements prepared once and stepped on a writer thread of
+ * their own (analyze/dbq.c), WAL with synchronous=OFF, batches of
+ * AN_DB_BATCH rows per transaction, row ids of messages and keys counted
+ * here rather than asked of SQLite, and no secondary index until the load
+ * is over. */
+#define _GNU_SOURCE /* pthread_setname_np: threads named in top -H */
 #include <errno.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "analyze/db.h"
+#include "analyze/dbq.h"
 #include "capture/endpoint.h"
 #include "util/err.h"
 #include "util/escape.h"
@@ -50,9 +55,10 @@ static const char index_sql[] =
 	" dns_id, qr, opcode, aa, tc, rd, ra, z, ad, cd, rcode," \
 	" qdcount, ancount, nscount, arcount, qname, qtype, qclass," \
 	" edns, edns_udp_size, edns_version, edns_do, edns_ext_rcode, edns_z," \
-	" nsid, malformed, malformed_off, query_id, latency_ns"
+	" nsid, malformed, malformed_off, query_id, latency_ns, id"
 #define MSG_PARAMS "?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?," \
-	"?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?"
+	"?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?"
+#define MSG_COL_ID 42
 
 enum db_stmt {
 	ST_MSG, ST_WIRE, ST_OPT, ST_EDE, ST_ANOM, ST_CAPTURE, ST_META, ST_STAT, ST_COUNT,
@@ -71,8 +77,8 @@ static const char *const stmt_sql[ST_N] = {
 	[ST_STAT] = "INSERT OR REPLACE INTO stats VALUES (?,?)",
 	[ST_COUNT] = "INSERT OR REPLACE INTO anomaly_counts VALUES (?,?)",
 	[ST_KEY] = "INSERT INTO keys (zone, tag, algorithm, flags, fingerprint, key_bits,"
-		   " first_ts_ns, last_ts_ns, seen, ttl, tag_collision, rdata)"
-		   " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+		   " first_ts_ns, last_ts_ns, seen, ttl, tag_collision, rdata, id)"
+		   " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
 	[ST_KEY_UPDATE] = "UPDATE keys SET last_ts_ns = ?, seen = ?, ttl = ?, tag_collision = ?"
 			  " WHERE id = ?",
 	/* One statement per use keeps memory flat: SQLite's unique index on
@@ -109,8 +115,8 @@ struct db_kind {
 
 struct db_sigslot {
 	uint8_t hash[16];
-	int64_t id;             /* 0: empty */
-	int64_t uses_total;     /* in the database plus pending */
+	int used;               /* 0: empty */
+	int64_t uses_total;     /* in the database plus pending; -1 unknown */
 	int64_t uses, valid;    /* pending, not yet written */
 	int64_t last_ts;
 	const char *reason;     /* static, latest non-valid */
@@ -121,12 +127,23 @@ struct db_sigslot {
 struct an_db;
 static int sig_flush_all(struct an_db *db);
 
+/* Secondary indexes built on a second connection and thread while this
+ * one runs the incident pass (an_db_index_start). */
+struct db_indexer {
+	pthread_t thread;
+	int started, rc;
+	char path[4096];
+	char err[200];
+};
+
 struct an_db {
 	sqlite3 *h;
+	struct db_indexer ix;
+	int indexed;
+	struct an_dbq *q;       /* NULL until the statements are ready */
 	struct db_sigslot *sigcache;
 	sqlite3_stmt *st[ST_N];
-	unsigned pending;
-	int in_txn;
+	int64_t last_msg_id, last_key_id;
 	struct db_kind kinds[DB_KINDS_MAX];
 	unsigned nkinds;
 	uint64_t kinds_overflow;
@@ -146,16 +163,29 @@ static int db_exec(struct an_db *db, const char *sql)
 	return ST_OK;
 }
 
-static int db_step(struct an_db *db, sqlite3_stmt *s)
+/* Everything queued is in the database and the writer is idle: this
+ * thread may use the connection until it queues the next row. */
+static int db_sync(struct an_db *db)
 {
-	int rc = sqlite3_step(s);
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	return rc == SQLITE_DONE ? ST_OK : db_fail(db);
+	if (db->q && an_dbq_sync(db->q) != ST_OK) {
+		snprintf(db->err, sizeof(db->err), "%s", an_dbq_error(db->q));
+		return ST_EDB;
+	}
+	return ST_OK;
+}
+
+static int db_end(struct an_db *db)
+{
+	if (an_dbq_end(db->q) != ST_OK) {
+		snprintf(db->err, sizeof(db->err), "%s", an_dbq_error(db->q));
+		return ST_EDB;
+	}
+	return ST_OK;
 }
 
 sqlite3 *an_db_handle(struct an_db *db)
 {
+	(void)db_sync(db);
 	return db->h;
 }
 
@@ -164,13 +194,16 @@ const char *an_db_errmsg(const struct an_db *db)
 	return db->err;
 }
 
-/* SIGTRAIL_SQL_PROFILE=1: each statement slower than 50 ms, with its time,
- * on stderr (the SQL is ours, never packet text). For tuning passes. */
+/* SIGTRAIL_SQL_PROFILE=MS: each statement slower than MS milliseconds
+ * (50 if MS is not a number), with its time, on stderr (the SQL is ours,
+ * never packet text). For tuning passes. */
+static long long profile_min_ns = 50000000;
+
 static int profile_cb(unsigned type, void *ctx, void *stmt, void *ns)
 {
 	(void)ctx;
 	long long t = *(const long long *)ns;
-	if (type == SQLITE_TRACE_PROFILE && t > 50000000)
+	if (type == SQLITE_TRACE_PROFILE && t > profile_min_ns)
 		fprintf(stderr, "sql %8.1f ms  %.100s\n", (double)t / 1e6, sqlite3_sql(stmt));
 	return 0;
 }
@@ -198,12 +231,18 @@ struct an_db *an_db_create(const char *path, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	/* One connection, one thread: no mutexes on the hot path. */
+	/* One connection, used by one thread at a time (the writer thread, or
+	 * the caller between a sync and its next row): no mutexes inside SQLite. */
 	if (sqlite3_open_v2(path, &db->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
 			    NULL) != SQLITE_OK)
 		goto fail;
-	if (getenv("SIGTRAIL_SQL_PROFILE"))
+	const char *profile = getenv("SIGTRAIL_SQL_PROFILE");
+	if (profile) {
+		long ms = strtol(profile, NULL, 10);
+		if (ms > 1)
+			profile_min_ns = ms * 1000000LL;
 		sqlite3_trace_v2(db->h, SQLITE_TRACE_PROFILE, profile_cb, NULL);
+	}
 	char pragmas[256];
 	snprintf(pragmas, sizeof(pragmas),
 		 "PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF;"
@@ -216,42 +255,41 @@ struct an_db *an_db_create(const char *path, char *err, size_t errlen)
 		if (sqlite3_prepare_v3(db->h, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT,
 				       &db->st[i], NULL) != SQLITE_OK)
 			goto fail;
-	if (an_db_set_meta(db, "status", "running") || an_db_maybe_commit(db, 1))
+	db->q = an_dbq_start(db->h, db->st, ST_N, AN_DB_BATCH);
+	if (!db->q) {
+		snprintf(err, errlen, "%s: cannot start the database writer thread", path);
+		an_db_close(db);
+		return NULL;
+	}
+	if (an_db_set_meta(db, "status", "running") || db_sync(db))
 		goto fail;
 	return db;
 fail:
-	snprintf(err, errlen, "%s: %s", path, db->h ? sqlite3_errmsg(db->h) : "cannot open");
+	snprintf(err, errlen, "%s: %s", path, db->err[0] ? db->err : db->h ? sqlite3_errmsg(db->h) : "cannot open");
 	an_db_close(db);
 	return NULL;
 }
 
-static int db_begin(struct an_db *db)
-{
-	if (db->in_txn)
-		return ST_OK;
-	int rc = db_exec(db, "BEGIN");
-	if (rc == ST_OK)
-		db->in_txn = 1;
-	return rc;
-}
-
 int an_db_maybe_commit(struct an_db *db, int force)
 {
-	if (!db->in_txn || (!force && db->pending < AN_DB_BATCH))
+	/* The writer commits every AN_DB_BATCH rows by itself. */
+	if (!force)
 		return ST_OK;
-	db->in_txn = 0;
-	db->pending = 0;
-	return db_exec(db, "COMMIT");
+	if (an_dbq_commit(db->q) != ST_OK) {
+		snprintf(db->err, sizeof(db->err), "%s", an_dbq_error(db->q));
+		return ST_EDB;
+	}
+	return ST_OK;
 }
 
-static void bind_addr(sqlite3_stmt *s, int col, const struct cap_endpoint *ep)
+static void put_addr(struct an_dbq *q, int col, const struct cap_endpoint *ep)
 {
 	char text[CAP_ADDR_TEXT_MAX];
-	sqlite3_bind_text(s, col, cap_endpoint_addr(ep, text), -1, SQLITE_TRANSIENT);
+	an_dbq_text(q, col, cap_endpoint_addr(ep, text));
 }
 
 /* Header fields exist only when the message has its 12-byte header. */
-static void bind_header(sqlite3_stmt *s, const struct dec_msg *m)
+static void put_header(struct an_dbq *q, const struct dec_msg *m)
 {
 	if (m->len < 12)
 		return; /* left NULL */
@@ -259,64 +297,64 @@ static void bind_header(sqlite3_stmt *s, const struct dec_msg *m)
 			  m->z, m->ad, m->cd, m->rcode_full, m->qdcount,
 			  m->ancount, m->nscount, m->arcount };
 	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
-		sqlite3_bind_int(s, 13 + (int)i, v[i]);
+		an_dbq_int(q, 13 + (int)i, v[i]);
 }
 
-static void bind_question(sqlite3_stmt *s, const struct dec_msg *m)
+static void put_question(struct an_dbq *q, const struct dec_msg *m)
 {
 	if (!m->has_question)
 		return;
 	char name[DEC_NAME_TEXT_MAX];
 	dec_name_to_text(&m->qname, name, sizeof(name));
-	sqlite3_bind_text(s, 28, name, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int(s, 29, m->qtype);
-	sqlite3_bind_int(s, 30, m->qclass);
+	an_dbq_text(q, 28, name);
+	an_dbq_int(q, 29, m->qtype);
+	an_dbq_int(q, 30, m->qclass);
 }
 
-static void bind_edns(sqlite3_stmt *s, const struct dec_msg *m)
+static void put_edns(struct an_dbq *q, const struct dec_msg *m)
 {
 	const struct dec_edns *e = &m->edns;
-	sqlite3_bind_int(s, 31, e->present);
+	an_dbq_int(q, 31, e->present);
 	if (!e->present)
 		return;
-	sqlite3_bind_int(s, 32, e->udp_size);
-	sqlite3_bind_int(s, 33, e->version);
-	sqlite3_bind_int(s, 34, e->do_bit);
-	sqlite3_bind_int(s, 35, e->ext_rcode);
-	sqlite3_bind_int(s, 36, e->z);
+	an_dbq_int(q, 32, e->udp_size);
+	an_dbq_int(q, 33, e->version);
+	an_dbq_int(q, 34, e->do_bit);
+	an_dbq_int(q, 35, e->ext_rcode);
+	an_dbq_int(q, 36, e->z);
 	if (e->nsid_idx >= 0 && e->nsid_idx < e->nopt) {
 		const struct dec_opt *o = &e->opt[e->nsid_idx];
 		char text[4 * 256 + 1];
 		size_t n = o->len < 256 ? o->len : 256;
 		st_escape_text(text, sizeof(text), m->wire + o->off, n);
-		sqlite3_bind_text(s, 37, text, -1, SQLITE_TRANSIENT);
+		an_dbq_text(q, 37, text);
 	}
 }
 
 static int add_options(struct an_db *db, int64_t id, const struct dec_msg *m)
 {
 	const struct dec_edns *e = &m->edns;
-	sqlite3_stmt *s = db->st[ST_OPT];
 	for (uint16_t i = 0; i < e->nopt; i++) {
-		sqlite3_bind_int64(s, 1, id);
-		sqlite3_bind_int(s, 2, i);
-		sqlite3_bind_int(s, 3, e->opt[i].code);
-		sqlite3_bind_int(s, 4, e->opt[i].len);
-		sqlite3_bind_blob(s, 5, m->wire + e->opt[i].off, e->opt[i].len, SQLITE_STATIC);
-		if (db_step(db, s))
+		an_dbq_row(db->q, ST_OPT);
+		an_dbq_int(db->q, 1, id);
+		an_dbq_int(db->q, 2, i);
+		an_dbq_int(db->q, 3, e->opt[i].code);
+		an_dbq_int(db->q, 4, e->opt[i].len);
+		an_dbq_blob(db->q, 5, m->wire + e->opt[i].off, e->opt[i].len);
+		if (db_end(db))
 			return ST_EDB;
 	}
-	s = db->st[ST_EDE];
 	for (uint16_t i = 0; i < e->nede; i++) {
 		/* EXTRA-TEXT can be 64 KB of hostile bytes: store it escaped
 		 * and cut, the raw bytes stay in edns_options.data. */
 		char text[4 * 1024 + 1];
 		size_t n = e->ede[i].text_len < 1024 ? e->ede[i].text_len : 1024;
 		st_escape_text(text, sizeof(text), m->wire + e->ede[i].text_off, n);
-		sqlite3_bind_int64(s, 1, id);
-		sqlite3_bind_int(s, 2, e->ede[i].code);
-		sqlite3_bind_text(s, 3, text, -1, SQLITE_TRANSIENT);
-		if (db_step(db, s))
+		an_dbq_row(db->q, ST_EDE);
+		an_dbq_int(db->q, 1, id);
+		an_dbq_int(db->q, 2, e->ede[i].code);
+		an_dbq_text(db->q, 3, text);
+		if (db_end(db))
 			return ST_EDB;
 	}
 	return ST_OK;
@@ -326,44 +364,42 @@ int64_t an_db_add_message(struct an_db *db, const struct cap_msg *cm,
 			  const struct dec_msg *m, int64_t query_id,
 			  int64_t latency_ns)
 {
-	if (db_begin(db))
-		return ST_EDB;
-	sqlite3_stmt *s = db->st[ST_MSG];
-	sqlite3_bind_int64(s, 1, cm->file);
-	sqlite3_bind_int64(s, 2, (sqlite3_int64)cm->frame);
-	sqlite3_bind_int64(s, 3, (sqlite3_int64)cm->first_frame);
-	sqlite3_bind_int64(s, 4, cm->ts_ns);
-	sqlite3_bind_text(s, 5, cm->transport == CAP_TCP ? "tcp" : "udp", -1, SQLITE_STATIC);
-	bind_addr(s, 6, &cm->src);
-	sqlite3_bind_int(s, 7, cm->src.port);
-	bind_addr(s, 8, &cm->dst);
-	sqlite3_bind_int(s, 9, cm->dst.port);
+	struct an_dbq *q = db->q;
+	int64_t id = db->last_msg_id + 1;
+	an_dbq_row(q, ST_MSG);
+	an_dbq_int(q, 1, cm->file);
+	an_dbq_int(q, 2, (int64_t)cm->frame);
+	an_dbq_int(q, 3, (int64_t)cm->first_frame);
+	an_dbq_int(q, 4, cm->ts_ns);
+	an_dbq_static(q, 5, cm->transport == CAP_TCP ? "tcp" : "udp");
+	put_addr(q, 6, &cm->src);
+	an_dbq_int(q, 7, cm->src.port);
+	put_addr(q, 8, &cm->dst);
+	an_dbq_int(q, 9, cm->dst.port);
 	if (cm->vlan)
-		sqlite3_bind_int(s, 10, cm->vlan);
-	sqlite3_bind_int64(s, 11, cm->flags);
-	sqlite3_bind_int64(s, 12, (sqlite3_int64)cm->len);
-	bind_header(s, m);
-	bind_question(s, m);
-	bind_edns(s, m);
+		an_dbq_int(q, 10, cm->vlan);
+	an_dbq_int(q, 11, cm->flags);
+	an_dbq_int(q, 12, (int64_t)cm->len);
+	put_header(q, m);
+	put_question(q, m);
+	put_edns(q, m);
 	if (m->err != ST_OK) {
-		sqlite3_bind_text(s, 38, m->why ? m->why : st_strerror(m->err), -1, SQLITE_STATIC);
-		sqlite3_bind_int64(s, 39, (sqlite3_int64)m->err_off);
+		an_dbq_static(q, 38, m->why ? m->why : st_strerror(m->err));
+		an_dbq_int(q, 39, (int64_t)m->err_off);
 	}
 	if (query_id > 0) {
-		sqlite3_bind_int64(s, 40, query_id);
-		sqlite3_bind_int64(s, 41, latency_ns);
+		an_dbq_int(q, 40, query_id);
+		an_dbq_int(q, 41, latency_ns);
 	}
-	if (db_step(db, s))
+	an_dbq_int(q, MSG_COL_ID, id);
+	if (db_end(db))
 		return ST_EDB;
-	int64_t id = sqlite3_last_insert_rowid(db->h);
-	s = db->st[ST_WIRE];
-	sqlite3_bind_int64(s, 1, id);
-	sqlite3_bind_blob(s, 2, cm->wire, (int)cm->len, SQLITE_STATIC);
-	if (db_step(db, s))
+	an_dbq_row(q, ST_WIRE);
+	an_dbq_int(q, 1, id);
+	an_dbq_blob(q, 2, cm->wire, cm->len);
+	if (db_end(db) || add_options(db, id, m))
 		return ST_EDB;
-	if (add_options(db, id, m))
-		return ST_EDB;
-	db->pending++;
+	db->last_msg_id = id;
 	return id;
 }
 
@@ -388,19 +424,15 @@ int an_db_add_anomaly(struct an_db *db, uint32_t file, uint64_t frame,
 	}
 	if (k->count++ >= AN_DB_ANOMALY_ROWS_PER_KIND)
 		return ST_OK;
-	if (db_begin(db))
-		return ST_EDB;
-	sqlite3_stmt *s = db->st[ST_ANOM];
-	sqlite3_bind_int64(s, 1, file);
+	an_dbq_row(db->q, ST_ANOM);
+	an_dbq_int(db->q, 1, file);
 	if (frame)
-		sqlite3_bind_int64(s, 2, (sqlite3_int64)frame);
-	sqlite3_bind_text(s, 3, kind, -1, SQLITE_STATIC);
-	if (detail)
-		sqlite3_bind_text(s, 4, detail, -1, SQLITE_TRANSIENT);
+		an_dbq_int(db->q, 2, (int64_t)frame);
+	an_dbq_static(db->q, 3, kind);
+	an_dbq_text(db->q, 4, detail);
 	if (message_id > 0)
-		sqlite3_bind_int64(s, 5, message_id);
-	db->pending++;
-	return db_step(db, s);
+		an_dbq_int(db->q, 5, message_id);
+	return db_end(db);
 }
 
 static const char *status_name(int status)
@@ -416,40 +448,36 @@ static const char *status_name(int status)
 
 int an_db_add_capture(struct an_db *db, uint32_t id, const struct cap_file_info *fi)
 {
-	if (db_begin(db))
-		return ST_EDB;
-	sqlite3_stmt *s = db->st[ST_CAPTURE];
-	sqlite3_bind_int64(s, 1, id);
-	sqlite3_bind_text(s, 2, fi->path, -1, SQLITE_STATIC);
-	if (fi->format)
-		sqlite3_bind_text(s, 3, fi->format, -1, SQLITE_STATIC);
-	sqlite3_bind_int(s, 4, fi->linktype);
-	sqlite3_bind_int64(s, 5, fi->tsresol_ns);
-	sqlite3_bind_int64(s, 6, (sqlite3_int64)fi->frames);
-	sqlite3_bind_int64(s, 7, (sqlite3_int64)fi->bytes);
-	sqlite3_bind_int64(s, 8, (sqlite3_int64)fi->file_size);
+	struct an_dbq *q = db->q;
+	an_dbq_row(q, ST_CAPTURE);
+	an_dbq_int(q, 1, id);
+	an_dbq_text(q, 2, fi->path);
+	an_dbq_text(q, 3, fi->format);
+	an_dbq_int(q, 4, fi->linktype);
+	an_dbq_int(q, 5, fi->tsresol_ns);
+	an_dbq_int(q, 6, (int64_t)fi->frames);
+	an_dbq_int(q, 7, (int64_t)fi->bytes);
+	an_dbq_int(q, 8, (int64_t)fi->file_size);
 	if (fi->frames) {
-		sqlite3_bind_int64(s, 9, fi->first_ts_ns);
-		sqlite3_bind_int64(s, 10, fi->last_ts_ns);
+		an_dbq_int(q, 9, fi->first_ts_ns);
+		an_dbq_int(q, 10, fi->last_ts_ns);
 	}
-	sqlite3_bind_text(s, 11, status_name(fi->status), -1, SQLITE_STATIC);
+	an_dbq_static(q, 11, status_name(fi->status));
 	if (fi->status != ST_OK)
-		sqlite3_bind_text(s, 12, fi->error, -1, SQLITE_STATIC);
-	return db_step(db, s);
+		an_dbq_text(q, 12, fi->error);
+	return db_end(db);
 }
 
 static int set_pair(struct an_db *db, enum db_stmt which, const char *key,
 		    const char *text, int64_t value)
 {
-	if (db_begin(db))
-		return ST_EDB;
-	sqlite3_stmt *s = db->st[which];
-	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+	an_dbq_row(db->q, which);
+	an_dbq_text(db->q, 1, key);
 	if (text)
-		sqlite3_bind_text(s, 2, text, -1, SQLITE_STATIC);
+		an_dbq_text(db->q, 2, text);
 	else
-		sqlite3_bind_int64(s, 2, value);
-	return db_step(db, s);
+		an_dbq_int(db->q, 2, value);
+	return db_end(db);
 }
 
 int an_db_set_meta(struct an_db *db, const char *key, const char *value)
@@ -471,20 +499,76 @@ int an_db_finish(struct an_db *db)
 			return ST_EDB;
 	if (db->kinds_overflow && an_db_set_stat(db, "anomaly_kinds_overflow", (int64_t)db->kinds_overflow))
 		return ST_EDB;
-	if (an_db_maybe_commit(db, 1) || db_exec(db, "BEGIN") || db_exec(db, index_sql))
+	if (db_sync(db) || an_db_index_wait(db))
+		return ST_EDB;
+	if (!db->indexed && (db_exec(db, "BEGIN") || db_exec(db, index_sql)))
+		return ST_EDB;
+	if (db->indexed && db_exec(db, "BEGIN"))
 		return ST_EDB;
 	if (db_exec(db, "INSERT OR REPLACE INTO meta VALUES ('status', 'complete'); COMMIT"))
 		return ST_EDB;
 	return db_exec(db, "PRAGMA optimize");
 }
 
+static void *index_thread(void *arg)
+{
+	struct db_indexer *ix = arg;
+	sqlite3 *h = NULL;
+	pthread_setname_np(pthread_self(), "sigtrail-index");
+	ix->rc = ST_EDB;
+	if (sqlite3_open_v2(ix->path, &h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) == SQLITE_OK &&
+	    sqlite3_busy_timeout(h, 600000) == SQLITE_OK &&
+	    sqlite3_exec(h, "PRAGMA cache_size=-65536; BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK &&
+	    sqlite3_exec(h, index_sql, NULL, NULL, NULL) == SQLITE_OK &&
+	    sqlite3_exec(h, "COMMIT", NULL, NULL, NULL) == SQLITE_OK)
+		ix->rc = ST_OK;
+	else
+		snprintf(ix->err, sizeof(ix->err), "%s", h ? sqlite3_errmsg(h) : "cannot open");
+	sqlite3_close(h);
+	return NULL;
+}
+
+int an_db_index_start(struct an_db *db)
+{
+	if (db->ix.started || db->indexed)
+		return ST_OK;
+	if (db_sync(db))
+		return ST_EDB;
+	/* An in-memory database ("" here) has no second connection: the
+	 * indexes are built by an_db_finish() on this one. */
+	const char *file = sqlite3_db_filename(db->h, "main");
+	if (!file || !*file || strlen(file) >= sizeof(db->ix.path))
+		return ST_OK;
+	memcpy(db->ix.path, file, strlen(file) + 1);
+	if (pthread_create(&db->ix.thread, NULL, index_thread, &db->ix) != 0)
+		return ST_OK; /* an_db_finish() builds them on this thread */
+	db->ix.started = 1;
+	return ST_OK;
+}
+
+int an_db_index_wait(struct an_db *db)
+{
+	if (!db->ix.started)
+		return ST_OK;
+	pthread_join(db->ix.thread, NULL);
+	db->ix.started = 0;
+	if (db->ix.rc != ST_OK) {
+		snprintf(db->err, sizeof(db->err), "building indexes: %.200s", db->ix.err);
+		return ST_EDB;
+	}
+	db->indexed = 1;
+	return ST_OK;
+}
+
 void an_db_close(struct an_db *db)
 {
 	if (!db)
 		return;
-	(void)sig_flush_all(db);
-	if (db->in_txn)
-		(void)db_exec(db, "COMMIT");
+	(void)an_db_index_wait(db);
+	if (db->q) {
+		(void)sig_flush_all(db);
+		(void)an_dbq_stop(db->q);
+	}
 	for (int i = 0; i < ST_N; i++)
 		sqlite3_finalize(db->st[i]);
 	sqlite3_close(db->h);
@@ -541,70 +625,67 @@ fail:
 	return NULL;
 }
 
-static void bind_opt_text(sqlite3_stmt *s, int col, const char *text)
-{
-	if (text)
-		sqlite3_bind_text(s, col, text, -1, SQLITE_TRANSIENT);
-}
-
 int64_t an_db_add_key(struct an_db *db, const struct an_db_key *k)
 {
-	if (db_begin(db))
+	struct an_dbq *q = db->q;
+	int64_t id = db->last_key_id + 1;
+	an_dbq_row(q, ST_KEY);
+	an_dbq_text(q, 1, k->zone);
+	an_dbq_int(q, 2, k->tag);
+	an_dbq_int(q, 3, k->algorithm);
+	an_dbq_int(q, 4, k->flags);
+	an_dbq_text(q, 5, k->fingerprint);
+	an_dbq_int(q, 6, k->key_bits);
+	an_dbq_int(q, 7, k->first_ts_ns);
+	an_dbq_int(q, 8, k->last_ts_ns);
+	an_dbq_int(q, 9, (int64_t)k->seen);
+	an_dbq_int(q, 10, k->ttl);
+	an_dbq_int(q, 11, k->tag_collision);
+	an_dbq_blob(q, 12, k->rdata, k->rdlen);
+	an_dbq_int(q, 13, id);
+	if (db_end(db))
 		return ST_EDB;
-	sqlite3_stmt *s = db->st[ST_KEY];
-	sqlite3_bind_text(s, 1, k->zone, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int(s, 2, k->tag);
-	sqlite3_bind_int(s, 3, k->algorithm);
-	sqlite3_bind_int(s, 4, k->flags);
-	sqlite3_bind_text(s, 5, k->fingerprint, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int(s, 6, k->key_bits);
-	sqlite3_bind_int64(s, 7, k->first_ts_ns);
-	sqlite3_bind_int64(s, 8, k->last_ts_ns);
-	sqlite3_bind_int64(s, 9, (sqlite3_int64)k->seen);
-	sqlite3_bind_int64(s, 10, k->ttl);
-	sqlite3_bind_int(s, 11, k->tag_collision);
-	sqlite3_bind_blob(s, 12, k->rdata, (int)k->rdlen, SQLITE_STATIC);
-	if (db_step(db, s))
-		return ST_EDB;
-	db->pending++;
-	return sqlite3_last_insert_rowid(db->h);
+	db->last_key_id = id;
+	return id;
 }
 
 int an_db_update_key(struct an_db *db, int64_t id, const struct an_db_key *k)
 {
-	if (db_begin(db))
-		return ST_EDB;
-	sqlite3_stmt *s = db->st[ST_KEY_UPDATE];
-	sqlite3_bind_int64(s, 1, k->last_ts_ns);
-	sqlite3_bind_int64(s, 2, (sqlite3_int64)k->seen);
-	sqlite3_bind_int64(s, 3, k->ttl);
-	sqlite3_bind_int(s, 4, k->tag_collision);
-	sqlite3_bind_int64(s, 5, id);
-	return db_step(db, s);
+	struct an_dbq *q = db->q;
+	an_dbq_row(q, ST_KEY_UPDATE);
+	an_dbq_int(q, 1, k->last_ts_ns);
+	an_dbq_int(q, 2, (int64_t)k->seen);
+	an_dbq_int(q, 3, k->ttl);
+	an_dbq_int(q, 4, k->tag_collision);
+	an_dbq_int(q, 5, id);
+	return db_end(db);
+}
+
+static unsigned sig_slot_of(const struct db_sigslot *base, const struct db_sigslot *c)
+{
+	return (unsigned)(c - base);
 }
 
 static int sig_flush(struct an_db *db, struct db_sigslot *c)
 {
-	if (!c->id || !c->uses)
+	if (!c->used || !c->uses)
 		return ST_OK;
-	if (db_begin(db))
-		return ST_EDB;
-	sqlite3_stmt *s = db->st[ST_SIG_FLUSH];
-	sqlite3_bind_int64(s, 1, c->last_ts);
-	sqlite3_bind_int64(s, 2, c->uses);
-	sqlite3_bind_int64(s, 3, c->valid);
-	bind_opt_text(s, 4, c->reason);
+	struct an_dbq *q = db->q;
+	an_dbq_row(q, ST_SIG_FLUSH);
+	an_dbq_int(q, 1, c->last_ts);
+	an_dbq_int(q, 2, c->uses);
+	an_dbq_int(q, 3, c->valid);
+	an_dbq_static(q, 4, c->reason);
 	if (c->ede >= 0)
-		sqlite3_bind_int(s, 5, c->ede);
+		an_dbq_int(q, 5, c->ede);
 	if (c->key_id > 0)
-		sqlite3_bind_int64(s, 6, c->key_id);
-	sqlite3_bind_int64(s, 7, c->id);
+		an_dbq_int(q, 6, c->key_id);
+	an_dbq_slot(q, 7, sig_slot_of(db->sigcache, c));
 	c->uses = c->valid = 0;
 	c->reason = NULL;
 	c->ede = -1;
 	c->key_id = 0;
-	db->pending++;
-	return db_step(db, s);
+	return db_end(db);
 }
 
 static int sig_flush_all(struct an_db *db)
@@ -615,8 +696,39 @@ static int sig_flush_all(struct an_db *db)
 	return ST_OK;
 }
 
-static int64_t sig_upsert(struct an_db *db, const struct an_db_sig *g, int64_t *uses)
+/* The upsert's values; the writer stores the row id it returns in the
+ * signature's cache slot, where later sig_checks rows find it. */
+static void sig_put(struct an_dbq *q, const struct an_db_sig *g)
 {
+	an_dbq_row(q, ST_SIG);
+	an_dbq_blob(q, 1, g->hash, 16);
+	an_dbq_text(q, 2, g->zone);
+	an_dbq_text(q, 3, g->owner);
+	an_dbq_int(q, 4, g->type_covered);
+	an_dbq_int(q, 5, g->algorithm);
+	an_dbq_int(q, 6, g->key_tag);
+	an_dbq_int(q, 7, g->labels);
+	an_dbq_int(q, 8, g->orig_ttl);
+	an_dbq_int(q, 9, g->inception);
+	an_dbq_int(q, 10, g->expiration);
+	an_dbq_int(q, 11, g->ts_ns);
+	an_dbq_int(q, 12, g->ts_ns);
+	an_dbq_int(q, 13, g->valid);
+	if (!g->valid) {
+		an_dbq_static(q, 14, g->reason);
+		if (g->ede >= 0)
+			an_dbq_int(q, 15, g->ede);
+	}
+	if (g->key_id > 0)
+		an_dbq_int(q, 16, g->key_id);
+}
+
+/* The same upsert run here, after a sync, when the caller needs the use
+ * count it returns. */
+static int sig_upsert_now(struct an_db *db, const struct an_db_sig *g, unsigned slot, int64_t *uses)
+{
+	if (db_sync(db))
+		return ST_EDB;
 	sqlite3_stmt *s = db->st[ST_SIG];
 	sqlite3_bind_blob(s, 1, g->hash, 16, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, g->zone, -1, SQLITE_TRANSIENT);
@@ -632,7 +744,8 @@ static int64_t sig_upsert(struct an_db *db, const struct an_db_sig *g, int64_t *
 	sqlite3_bind_int64(s, 12, g->ts_ns);
 	sqlite3_bind_int(s, 13, g->valid);
 	if (!g->valid) {
-		bind_opt_text(s, 14, g->reason);
+		if (g->reason)
+			sqlite3_bind_text(s, 14, g->reason, -1, SQLITE_STATIC);
 		if (g->ede >= 0)
 			sqlite3_bind_int(s, 15, g->ede);
 	}
@@ -647,19 +760,16 @@ static int64_t sig_upsert(struct an_db *db, const struct an_db_sig *g, int64_t *
 	sqlite3_clear_bindings(s);
 	if (rc != SQLITE_DONE || id <= 0)
 		return db_fail(db);
-	db->pending++;
-	return id;
+	an_dbq_set_slot_id(db->q, slot, id);
+	return ST_OK;
 }
 
 int64_t an_db_use_signature(struct an_db *db, const struct an_db_sig *g, int64_t *uses)
 {
-	if (db_begin(db))
-		return ST_EDB;
 	unsigned slot = (unsigned)(g->hash[0] | g->hash[1] << 8) % DB_SIGCACHE_SLOTS;
-	struct db_sigslot *c = db->sigcache ? &db->sigcache[slot] : NULL;
-	if (c && c->id && !memcmp(c->hash, g->hash, 16)) {
+	struct db_sigslot *c = &db->sigcache[slot];
+	if (c->used && !memcmp(c->hash, g->hash, 16)) {
 		c->uses++;
-		c->uses_total++;
 		c->valid += g->valid;
 		if (g->ts_ns > c->last_ts)
 			c->last_ts = g->ts_ns;
@@ -669,96 +779,109 @@ int64_t an_db_use_signature(struct an_db *db, const struct an_db_sig *g, int64_t
 		}
 		if (g->key_id > 0)
 			c->key_id = g->key_id;
-		*uses = c->uses_total;
-		return c->id;
+		if (c->uses_total >= 0)
+			c->uses_total++;
+		if (uses && c->uses_total < 0) {
+			/* Inserted without asking its count: ask the database
+			 * (all of this slot's pending uses are not in it yet). */
+			if (sig_flush(db, c) || db_sync(db))
+				return ST_EDB;
+			sqlite3_stmt *s = NULL;
+			if (sqlite3_prepare_v2(db->h, "SELECT uses FROM signatures WHERE id = ?", -1, &s,
+					       NULL) != SQLITE_OK)
+				return db_fail(db);
+			sqlite3_bind_int64(s, 1, an_dbq_slot_id(db->q, slot));
+			c->uses_total = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+			sqlite3_finalize(s);
+		}
+		if (uses)
+			*uses = c->uses_total;
+		return slot;
 	}
-	if (c && sig_flush(db, c))
+	if (sig_flush(db, c))
 		return ST_EDB;
-	int64_t id = sig_upsert(db, g, uses);
-	if (id > 0 && c) {
-		memcpy(c->hash, g->hash, 16);
-		c->id = id;
+	memcpy(c->hash, g->hash, 16);
+	c->used = 1;
+	c->uses = c->valid = 0;
+	c->last_ts = g->ts_ns;
+	c->reason = NULL;
+	c->ede = -1;
+	c->key_id = 0;
+	if (uses) {
+		/* Rare (failing signatures whose first use matters): wait. */
+		if (sig_upsert_now(db, g, slot, uses))
+			return ST_EDB;
 		c->uses_total = *uses;
-		c->uses = c->valid = 0;
-		c->last_ts = g->ts_ns;
-		c->reason = NULL;
-		c->ede = -1;
-		c->key_id = 0;
+		return slot;
 	}
-	return id;
+	sig_put(db->q, g);
+	an_dbq_returns(db->q, slot);
+	c->uses_total = -1;
+	return db_end(db) ? ST_EDB : (int64_t)slot;
 }
 
-int an_db_add_sig_check(struct an_db *db, int64_t message_id, int64_t signature_id,
+int an_db_add_sig_check(struct an_db *db, int64_t message_id, int64_t signature_ref,
 			int64_t ts_ns, const char *server, const char *verdict,
 			const char *reason, int ede, const char *chain)
 {
-	if (db_begin(db))
-		return ST_EDB;
-	sqlite3_stmt *s = db->st[ST_SIG_CHECK];
-	sqlite3_bind_int64(s, 1, message_id);
-	sqlite3_bind_int64(s, 2, signature_id);
-	sqlite3_bind_int64(s, 3, ts_ns);
-	sqlite3_bind_text(s, 4, server, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 5, verdict, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 6, reason, -1, SQLITE_STATIC);
+	struct an_dbq *q = db->q;
+	an_dbq_row(q, ST_SIG_CHECK);
+	an_dbq_int(q, 1, message_id);
+	an_dbq_slot(q, 2, (unsigned)signature_ref);
+	an_dbq_int(q, 3, ts_ns);
+	an_dbq_text(q, 4, server);
+	an_dbq_static(q, 5, verdict);
+	an_dbq_static(q, 6, reason);
 	if (ede >= 0)
-		sqlite3_bind_int(s, 7, ede);
-	sqlite3_bind_text(s, 8, chain, -1, SQLITE_STATIC);
-	db->pending++;
-	return db_step(db, s);
+		an_dbq_int(q, 7, ede);
+	an_dbq_static(q, 8, chain);
+	return db_end(db);
 }
 
 int an_db_add_response_verdict(struct an_db *db, int64_t message_id, const char *expected,
 			       const char *reason, int ede)
 {
-	if (db_begin(db))
-		return ST_EDB;
-	sqlite3_stmt *s = db->st[ST_RESPONSE];
-	sqlite3_bind_int64(s, 1, message_id);
-	sqlite3_bind_text(s, 2, expected, -1, SQLITE_STATIC);
-	if (reason)
-		sqlite3_bind_text(s, 3, reason, -1, SQLITE_STATIC);
+	struct an_dbq *q = db->q;
+	an_dbq_row(q, ST_RESPONSE);
+	an_dbq_int(q, 1, message_id);
+	an_dbq_static(q, 2, expected);
+	an_dbq_static(q, 3, reason);
 	if (ede >= 0)
-		sqlite3_bind_int(s, 4, ede);
-	db->pending++;
-	return db_step(db, s);
+		an_dbq_int(q, 4, ede);
+	return db_end(db);
 }
 
 int an_db_add_finding(struct an_db *db, const struct an_db_finding *f)
 {
-	if (db_begin(db))
-		return ST_EDB;
-	sqlite3_stmt *s = db->st[ST_FINDING];
-	sqlite3_bind_text(s, 1, f->kind, -1, SQLITE_STATIC);
-	bind_opt_text(s, 2, f->zone);
+	struct an_dbq *q = db->q;
+	an_dbq_row(q, ST_FINDING);
+	an_dbq_static(q, 1, f->kind);
+	an_dbq_text(q, 2, f->zone);
 	if (f->key_tag >= 0)
-		sqlite3_bind_int(s, 3, f->key_tag);
-	bind_opt_text(s, 4, f->detail);
-	sqlite3_bind_int64(s, 5, f->capture_id);
+		an_dbq_int(q, 3, f->key_tag);
+	an_dbq_text(q, 4, f->detail);
+	an_dbq_int(q, 5, f->capture_id);
 	if (f->frame)
-		sqlite3_bind_int64(s, 6, (sqlite3_int64)f->frame);
+		an_dbq_int(q, 6, (int64_t)f->frame);
 	if (f->message_id > 0)
-		sqlite3_bind_int64(s, 7, f->message_id);
-	sqlite3_bind_int64(s, 8, f->ts_ns);
-	db->pending++;
-	return db_step(db, s);
+		an_dbq_int(q, 7, f->message_id);
+	an_dbq_int(q, 8, f->ts_ns);
+	return db_end(db);
 }
 
 int an_db_add_recovered(struct an_db *db, const struct an_db_recovered *r)
 {
-	if (db_begin(db))
-		return ST_EDB;
-	sqlite3_stmt *s = db->st[ST_RECOVERED];
-	sqlite3_bind_text(s, 1, r->zone, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int(s, 2, r->algorithm);
-	sqlite3_bind_int(s, 3, r->signature_tag);
-	sqlite3_bind_int(s, 4, r->tag_zsk);
-	sqlite3_bind_int(s, 5, r->tag_ksk);
-	sqlite3_bind_blob(s, 6, r->key, (int)r->key_len, SQLITE_STATIC);
-	sqlite3_bind_text(s, 7, r->fingerprint, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(s, 8, (sqlite3_int64)r->signatures);
-	sqlite3_bind_int64(s, 9, r->first_ts_ns);
-	sqlite3_bind_int64(s, 10, r->last_ts_ns);
-	db->pending++;
-	return db_step(db, s);
+	struct an_dbq *q = db->q;
+	an_dbq_row(q, ST_RECOVERED);
+	an_dbq_text(q, 1, r->zone);
+	an_dbq_int(q, 2, r->algorithm);
+	an_dbq_int(q, 3, r->signature_tag);
+	an_dbq_int(q, 4, r->tag_zsk);
+	an_dbq_int(q, 5, r->tag_ksk);
+	an_dbq_blob(q, 6, r->key, r->key_len);
+	an_dbq_text(q, 7, r->fingerprint);
+	an_dbq_int(q, 8, (int64_t)r->signatures);
+	an_dbq_int(q, 9, r->first_ts_ns);
+	an_dbq_int(q, 10, r->last_ts_ns);
+	return db_end(db);
 }

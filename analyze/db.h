@@ -1,9 +1,11 @@
 /* analyze/db.h -- the analysis database: the only writer of SQLite.
  *
  * One database file per analysis (docs/schema.md). The writer opens it,
- * creates schema version 1, and inserts rows with statements prepared once,
- * in batched transactions (an_db_maybe_commit() commits every
- * AN_DB_BATCH rows, or when asked). Secondary indexes are created by
+ * creates the schema, and inserts rows with statements prepared once, on a
+ * writer thread of its own (analyze/dbq.h), in batched transactions (one
+ * per AN_DB_BATCH rows, or an_db_maybe_commit(db, 1)). Row ids returned
+ * here are final at once; the rows reach the database a little later, so
+ * other code reads through an_db_handle(), which waits for them. Secondary indexes are created by
  * an_db_finish(), after the bulk load. Packet-derived text reaches SQLite
  * only through sqlite3_bind_*, already escaped to printable ASCII.
  *
@@ -46,9 +48,17 @@ int an_db_maybe_commit(struct an_db *db, int force);
 /* Commits, writes anomaly counts, builds indexes, marks the analysis
  * complete. */
 int an_db_finish(struct an_db *db);
+/* Starts building the secondary indexes on a second connection and
+ * thread (after committing every row), so that the caller can run its
+ * own read-mostly pass meanwhile: that pass must write to TEMP tables
+ * only until an_db_index_wait(). an_db_finish() waits for it; if the
+ * thread cannot start, an_db_finish() builds them itself. */
+int an_db_index_start(struct an_db *db);
+int an_db_index_wait(struct an_db *db);
 /* The underlying handle, for analyze/ passes that run SQL over what was
- * stored (incidents). Constant SQL and bound parameters only. Commit
- * pending rows first with an_db_maybe_commit(db, 1). */
+ * stored (incidents). Constant SQL and bound parameters only. Waits until
+ * every row given so far is committed; the handle is this thread's alone
+ * until the next an_db_* call that adds a row. */
 struct sqlite3 *an_db_handle(struct an_db *db);
 /* The last SQLite error text, for the user. */
 const char *an_db_errmsg(const struct an_db *db);
@@ -84,10 +94,13 @@ struct an_db_sig {
 	int ede;                  /* -1 for none */
 	int64_t key_id;           /* 0 unless a stored key verified it */
 };
-/* Inserts the signature or counts one more use of it; returns its id and
- * sets *uses to its use count (1 when it was new). */
+/* Inserts the signature or counts one more use of it; returns a reference
+ * to it for an_db_add_sig_check() (valid until the next call), or a
+ * negative st_err. If uses is not NULL, sets *uses to its use count (1
+ * when it was new): that waits for the writer thread when the count is
+ * not known here, so pass NULL unless it matters. */
 int64_t an_db_use_signature(struct an_db *db, const struct an_db_sig *g, int64_t *uses);
-int an_db_add_sig_check(struct an_db *db, int64_t message_id, int64_t signature_id,
+int an_db_add_sig_check(struct an_db *db, int64_t message_id, int64_t signature_ref,
 			int64_t ts_ns, const char *server, const char *verdict,
 			const char *reason, int ede, const char *chain);
 /* expected: static text; reason static or NULL; ede -1 for none. */

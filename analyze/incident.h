@@ -27,14 +27,22 @@ struct sqlite3;
 /* Distinct reason codes counted per window (more are lumped as "other"). */
 #define AN_INC_REASONS_MAX 16
 
+struct an_tally;
+
 struct an_incident_opts {
 	int64_t bucket_ns;   /* 0: from the capture's length (an_buckets_size) */
 	int64_t gap_ns;      /* 0: the default above */
+	/* Endpoint roles counted while streaming, or NULL: grouped in SQL. */
+	const struct an_tally *tally;
 };
 
 /* Commits pending rows, then builds every incident table. o may be NULL.
  * Returns ST_OK, ST_EDB (an_db_errmsg() has more) or ST_ENOMEM. */
 int an_incidents_build(struct an_db *db, const struct an_incident_opts *o);
+/* The same as the last step of an analysis: while the pass runs (writing
+ * TEMP twins of its tables, moved into place at the end), another thread
+ * builds the database's secondary indexes (an_db_index_start). */
+int an_incidents_build_final(struct an_db *db, const struct an_incident_opts *o);
 /* The same on a bare handle (tests, drivers over a copy of a database).
  * No transaction may be open on h. */
 int an_incidents_build_handle(struct sqlite3 *h, const struct an_incident_opts *o);

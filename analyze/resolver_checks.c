@@ -96,10 +96,12 @@ int an_answers_build(sqlite3 *h)
 	if (sqlite3_prepare_v2(h,
 		"INSERT INTO resolver_answers SELECT v.message_id, v.expected, v.reason, v.ede,"
 		" a.id, a.resolver, a.rcode, a.ad,"
-		" (SELECT group_concat(code, ',') FROM (SELECT DISTINCT e.code AS code FROM ede e"
+		" (SELECT group_concat(code, ',') FROM (SELECT DISTINCT e.code AS code FROM an_ede e"
 		"  WHERE e.message_id = a.id ORDER BY e.code))"
-		" FROM response_verdicts v JOIN messages u ON u.id = v.message_id"
-		" JOIN an_ans a ON a.id = (SELECT x.id FROM an_ans x WHERE x.q = u.qname"
+		/* CROSS JOIN keeps the verdicts outside (the planner would
+		 * scan every message); an_ans by rowid needs no index. */
+		" FROM response_verdicts v CROSS JOIN messages u ON u.id = v.message_id"
+		" JOIN an_ans a ON a.rowid = (SELECT x.rowid FROM an_ans x WHERE x.q = u.qname"
 		"  AND x.qt = u.qtype AND x.t >= u.ts_ns AND x.t <= u.ts_ns + ?1"
 		"  AND (x.resolver = u.dst_addr OR x.resolver IN (SELECT l.resolver_addr"
 		"   FROM resolver_links l WHERE l.upstream_addr = u.dst_addr))"
@@ -110,7 +112,5 @@ int an_answers_build(sqlite3 *h)
 	sqlite3_bind_int64(st, 1, AN_ANSWER_WINDOW_NS);
 	rc = sqlite3_step(st) == SQLITE_DONE ? ST_OK : ST_EDB;
 	sqlite3_finalize(st);
-	if (sqlite3_exec(h, "DROP TABLE IF EXISTS temp.an_ans;", NULL, NULL, NULL) != SQLITE_OK)
-		rc = ST_EDB;
-	return rc;
+	return rc; /* an_ans stays: see an_incidents_build_handle() */
 }

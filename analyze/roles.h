@@ -20,6 +20,11 @@ struct sqlite3;
 /* ...and at least 1/AN_ROLES_LINK_SHARE of the resolver's client queries. */
 #define AN_ROLES_LINK_SHARE 20
 #define AN_ROLES_LINK_SAMPLE 2000 /* client queries per resolver; written in roles.c's SQL */
+/* Up to this many resolvers, their samples are taken one scan each. */
+#define AN_ROLES_SCAN_RESOLVERS_MAX 4
 
-/* ST_OK or ST_EDB. */
-int an_roles_build(struct sqlite3 *h);
+struct an_tally;
+
+/* ST_OK or ST_EDB. tally: the endpoint roles counted while streaming
+ * (analyze/endpoint_tally.h), or NULL to group the messages in SQL. */
+int an_roles_build(struct sqlite3 *h, const struct an_tally *tally);

@@ -3,7 +3,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "analyze/db.h"
+#include "analyze/endpoint_tally.h"
 #include "analyze/incident.h"
 #include "analyze/run.h"
 #include "analyze/txn.h"
@@ -26,6 +28,7 @@ struct an_session {
 	struct an_db *db;
 	struct an_txn *txn;
 	struct an_validator *val;
+	struct an_tally *tally;  /* endpoint roles, for the incident pass */
 	struct st_arena *arena;
 	struct an_run_result *res;
 	int failed;              /* ST_EDB / ST_ENOMEM seen in a callback */
@@ -55,6 +58,7 @@ static int on_message(void *vctx, const struct cap_msg *cm)
 		return c->failed = (int)id;
 	if (usable && !m.qr)
 		an_txn_query(c->txn, cm, &m, id);
+	an_tally_message(c->tally, &cm->src, &m, cm->ts_ns);
 	if ((rc = an_validator_message(c->val, cm, &m, id)) != ST_OK)
 		return c->failed = rc;
 	c->res->messages++;
@@ -206,6 +210,7 @@ int an_session_open(struct an_session **out, const struct an_session_opts *o,
 	s->db = an_db_create(o->db_path, res->error, sizeof(res->error));
 	s->txn = an_txn_new(AN_TXN_MAX_DEFAULT, AN_TXN_TIMEOUT_DEFAULT);
 	s->arena = st_arena_new(RUN_ARENA_BUDGET);
+	s->tally = an_tally_new();
 	s->val = s->db ? an_validator_new(s->db, o->anchors) : NULL;
 	if (s->val)
 		an_validator_set_grace(s->val, o->key_grace_ns);
@@ -214,7 +219,7 @@ int an_session_open(struct an_session **out, const struct an_session_opts *o,
 	int rc = ST_OK;
 	if (!s->db)
 		rc = ST_EDB;
-	else if (!s->txn || !s->arena || !s->pipe || !s->val)
+	else if (!s->txn || !s->arena || !s->pipe || !s->val || !s->tally)
 		rc = ST_ENOMEM;
 	if (rc != ST_OK) {
 		if (!res->error[0])
@@ -232,32 +237,60 @@ int an_session_commit(struct an_session *s, int64_t now_ns)
 	return session_error(s, an_db_maybe_commit(s->db, 1));
 }
 
+/* SIGTRAIL_SQL_PROFILE=1 also prints when each phase of the run ended. */
+static void phase_mark(const char *what)
+{
+	static int on = -1;
+	if (on < 0)
+		on = getenv("SIGTRAIL_SQL_PROFILE") != NULL;
+	if (!on)
+		return;
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	fprintf(stderr, "phase   %ld.%03ld  %s\n", (long)t.tv_sec, t.tv_nsec / 1000000, what);
+}
+
 int an_session_finish(struct an_session *s, const struct cap_file_info *files,
 		      size_t nfiles, const struct an_incident_opts *inc)
 {
 	int rc = s->failed;
+	phase_mark("frames read");
 	if (rc == ST_OK)
 		rc = cap_pipeline_finish(s->pipe);
 	if (rc == ST_OK && s->failed)
 		rc = s->failed;
 	if (rc == ST_OK)
 		rc = an_validator_finish(s->val);
+	phase_mark("validator finished");
 	if (rc == ST_OK)
 		rc = an_db_set_meta(s->db, "version", SIGTRAIL_VERSION);
 	if (rc == ST_OK) {
 		an_txn_expire(s->txn, INT64_MAX);
 		rc = store_run_facts(s, files, nfiles, cap_pipeline_stats(s->pipe));
 	}
-	if (rc == ST_OK)
-		rc = an_incidents_build(s->db, inc);
+	phase_mark("run facts stored");
+	if (rc == ST_OK) {
+		struct an_incident_opts io = { 0 };
+		if (inc)
+			io = *inc;
+		io.tally = s->tally;
+		rc = an_incidents_build_final(s->db, &io);
+	}
+	phase_mark("incidents built");
 	if (rc == ST_OK)
 		rc = an_db_finish(s->db);
+	phase_mark("database finished");
 	return session_error(s, rc);
 }
 
 struct an_db *an_session_db(struct an_session *s)
 {
 	return s->db;
+}
+
+const struct an_tally *an_session_tally(const struct an_session *s)
+{
+	return s->tally;
 }
 
 const struct cap_stats *an_session_cap_stats(const struct an_session *s)
@@ -277,6 +310,7 @@ void an_session_close(struct an_session *s)
 	cap_pipeline_free(s->pipe);
 	st_arena_free(s->arena);
 	an_txn_free(s->txn);
+	an_tally_free(s->tally);
 	an_validator_free(s->val);
 	an_db_close(s->db);
 	free(s);
@@ -314,6 +348,7 @@ int an_run(const struct an_run_opts *o, struct an_run_result *res)
 	}
 	struct an_session_opts so = { .db_path = o->db_path, .cap = o->cap, .anchors = o->anchors };
 	struct an_session *s = NULL;
+	phase_mark("start");
 	rc = an_session_open(&s, &so, res);
 	if (rc == ST_OK)
 		rc = run_frames(s, src, o->progress);

@@ -526,7 +526,10 @@ static void record(struct an_validator *v, struct val_ref *r, const struct dec_m
 	}
 	if (m->rr[si].section != DEC_SEC_AR)
 		r->worst = an_val_worse(r->worst, chain);
-	int64_t sid = an_db_use_signature(v->db, &g, &uses);
+	/* The use count costs a wait for the database writer: ask for it
+	 * only where it matters (first use of a signature to recover from). */
+	int want_uses = !valid && o->reason && !strcmp(o->reason, "unpublished_key");
+	int64_t sid = an_db_use_signature(v->db, &g, want_uses ? &uses : NULL);
 	if (sid < 0 || an_db_add_sig_check(v->db, r->msg_id, sid, r->ts_ns, r->server,
 					   o->verdict, o->reason, o->ede, chain) != ST_OK) {
 		v->err = ST_EDB;
@@ -542,7 +545,7 @@ static void record(struct an_validator *v, struct val_ref *r, const struct dec_m
 		v->st.unsupported++;
 	else
 		v->st.indeterminate++;
-	if (uses == 1 && !strcmp(o->reason, "unpublished_key"))
+	if (want_uses && uses == 1)
 		recover_signer(v, r, sig);
 	char detail[2 * DEC_NAME_TEXT_MAX + 128];
 	snprintf(detail, sizeof(detail), "%s: RRSIG %s by %s key tag %u algorithm %u, from %s",

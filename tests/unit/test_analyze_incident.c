@@ -10,8 +10,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <arpa/inet.h>
+
 #include "analyze/db.h"
+#include "analyze/endpoint_tally.h"
 #include "analyze/incident.h"
+#include "analyze/roles.h"
 #include "analyze/zonemap.h"
 #include "tests/tap.h"
 #include "util/err.h"
@@ -75,6 +79,83 @@ static void test_names(void)
 	ok(!an_name_under("wwwexample.", "example."), "label boundary respected");
 	ok(!an_name_under("a\\.example.", "example."), "escaped dot is no label boundary");
 	ok(an_name_under("anything.", "."), "everything under the root");
+}
+
+/* Every endpoints row, in table order, as one string. */
+static void endpoints_dump(sqlite3 *h, char *out, size_t len)
+{
+	sqlite3_stmt *st;
+	size_t n = 0;
+	out[0] = 0;
+	sqlite3_prepare_v2(h, "SELECT addr || ' ' || role || ' ' || first_ts_ns || ' ' || last_ts_ns"
+			   " || ' ' || queries || ' ' || responses FROM endpoints ORDER BY rowid", -1, &st, NULL);
+	while (sqlite3_step(st) == SQLITE_ROW && n < len)
+		n += (size_t)snprintf(out + n, len - n, "%s\n", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+}
+
+/* The streaming tally (analyze/endpoint_tally.c) writes exactly the rows
+ * roles.c's GROUP BY over the messages table writes. */
+static void test_tally_matches_sql(sqlite3 *h)
+{
+	static char by_sql[1 << 16], by_tally[1 << 16];
+	struct an_tally *t = an_tally_new();
+	sqlite3_stmt *st;
+
+	endpoints_dump(h, by_sql, sizeof(by_sql));
+	sqlite3_prepare_v2(h, "SELECT src_addr, qr, rd, ra, aa, ts_ns FROM messages ORDER BY id", -1, &st, NULL);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		struct cap_endpoint ep = { .family = 4 };
+		struct dec_msg m = { .len = 12 };
+		inet_pton(AF_INET, (const char *)sqlite3_column_text(st, 0), ep.addr);
+		m.qr = sqlite3_column_int(st, 1);
+		m.rd = sqlite3_column_int(st, 2);
+		m.ra = sqlite3_column_int(st, 3);
+		m.aa = sqlite3_column_int(st, 4);
+		an_tally_message(t, &ep, &m, sqlite3_column_int64(st, 5));
+	}
+	sqlite3_finalize(st);
+	sqlite3_exec(h, "BEGIN", NULL, NULL, NULL);
+	is_int(an_tally_store(t, h), ST_OK, "tally stored");
+	endpoints_dump(h, by_tally, sizeof(by_tally));
+	sqlite3_exec(h, "ROLLBACK", NULL, NULL, NULL);
+	ok(by_sql[0] && strchr(by_sql, '\n') != strrchr(by_sql, '\n'), "several endpoint rows");
+	is_str(by_tally, by_sql, "tally rows equal the SQL grouping, in the same order");
+	ok(an_tally_span(t) == 195 * S + S / 2 + S / 20 - 10 * S, "span from first to last message");
+	an_tally_free(t);
+}
+
+/* More resolvers than AN_ROLES_SCAN_RESOLVERS_MAX: the samples come from
+ * the window-function form of an_cq; the link must not change. */
+static void test_many_resolvers(struct an_db *db, sqlite3 *h)
+{
+	sqlite3_stmt *st;
+	char addr[32];
+
+	sqlite3_exec(h, "BEGIN", NULL, NULL, NULL);
+	sqlite3_prepare_v2(h, "INSERT INTO messages (capture_id, frame, first_frame, ts_ns, transport,"
+			   " src_addr, src_port, dst_addr, dst_port, cap_flags, size, qr, rd, ra, aa, ad, tc,"
+			   " rcode, qname, qtype, edns) VALUES (0, 0, 0, ?1, 'udp', ?2, 53, '192.0.2.10', 53,"
+			   " 0, 12, 1, 1, 1, 0, 0, 0, 0, 'other.', 1, 0)", -1, &st, NULL);
+	for (int i = 0; i <= AN_ROLES_SCAN_RESOLVERS_MAX; i++) {
+		snprintf(addr, sizeof(addr), "203.0.113.%d", i + 1);
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, 20 * S + i);
+		sqlite3_bind_text(st, 2, addr, -1, SQLITE_TRANSIENT);
+		sqlite3_step(st);
+	}
+	sqlite3_finalize(st);
+	sqlite3_exec(h, "COMMIT", NULL, NULL, NULL);
+	is_int(an_incidents_build(db, NULL), ST_OK, "pass runs with %d resolvers", AN_ROLES_SCAN_RESOLVERS_MAX + 2);
+	sqlite3_prepare_v2(h, "SELECT (SELECT count(*) FROM endpoints WHERE role = 'resolver'),"
+			   " (SELECT group_concat(resolver_addr || '>' || upstream_addr) FROM resolver_links)",
+			   -1, &st, NULL);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		is_int(sqlite3_column_int(st, 0), AN_ROLES_SCAN_RESOLVERS_MAX + 2, "all resolvers seen");
+		is_str((const char *)sqlite3_column_text(st, 1), "192.0.2.53>192.0.2.1",
+		       "the same single link");
+	}
+	sqlite3_finalize(st);
 }
 
 int main(void)
@@ -149,6 +230,8 @@ int main(void)
 		is_int(sqlite3_column_int(st, 3), 1, "first bogus frame kept");
 	}
 	sqlite3_finalize(st);
+	test_tally_matches_sql(h);
+	test_many_resolvers(db, h);
 	an_db_close(db);
 	unlink(path);
 	return done_testing();

@@ -572,7 +572,8 @@ int an_incidents_build_handle(sqlite3 *h, const struct an_incident_opts *o)
 	if (!(o && o->gap_ns > 0) && c.gap < AN_INC_GAP_MIN_NS)
 		c.gap = AN_INC_GAP_MIN_NS;
 	if (rc == ST_OK)
-		rc = an_zonemap_build(h, &zm);
+		rc = o && o->zones ? an_zonemap_build_learned(h, o->zones, &zm)
+				   : an_zonemap_build(h, &zm);
 	if (rc == ST_OK)
 		rc = inc_run(&c);
 	/* The work tables (an_*) stay until the next pass drops them or the

@@ -28,12 +28,16 @@ struct sqlite3;
 #define AN_INC_REASONS_MAX 16
 
 struct an_tally;
+struct an_zonemap;
 
 struct an_incident_opts {
 	int64_t bucket_ns;   /* 0: from the capture's length (an_buckets_size) */
 	int64_t gap_ns;      /* 0: the default above */
 	/* Endpoint roles counted while streaming, or NULL: grouped in SQL. */
 	const struct an_tally *tally;
+	/* Zone apexes learned while streaming (analyze/zonemap.h), or NULL:
+	 * read back from the stored messages. */
+	struct an_zonemap *zones;
 };
 
 /* Commits pending rows, then builds every incident table. o may be NULL.

@@ -222,7 +222,8 @@ static int store_live_stats(struct live *l)
 
 static int incident_pass(struct live *l, int64_t mono)
 {
-	struct an_incident_opts io = { LIVE_INCIDENT_BUCKET_NS, l->o->gap_ns, an_session_tally(l->ses) };
+	struct an_incident_opts io = { LIVE_INCIDENT_BUCKET_NS, l->o->gap_ns, an_session_tally(l->ses),
+					an_session_zones(l->ses) };
 	int rc = an_incidents_build(an_session_db(l->ses), &io);
 	if (rc == ST_OK)
 		rc = read_incidents(l);
@@ -343,7 +344,7 @@ static int live_finish(struct live *l)
 		.path = l->o->cap.iface, .format = "live", .linktype = cap_live_linktype(l->cap),
 		.tsresol_ns = 1, .frames = l->res.frames, .status = ST_OK,
 	};
-	struct an_incident_opts io = { LIVE_INCIDENT_BUCKET_NS, l->o->gap_ns, NULL };
+	struct an_incident_opts io = { LIVE_INCIDENT_BUCKET_NS, l->o->gap_ns, NULL, NULL };
 	if (rc == ST_OK)
 		rc = an_session_finish(l->ses, &fi, 1, &io);
 	if (rc == ST_OK)

@@ -13,6 +13,7 @@
 struct an_anchors;
 struct an_incident_opts;
 struct an_tally;
+struct an_zonemap;
 
 struct an_run_opts {
 	const char *const *captures;
@@ -74,6 +75,8 @@ int an_session_finish(struct an_session *s, const struct cap_file_info *files,
 struct an_db *an_session_db(struct an_session *s);
 /* Endpoint roles counted so far (an_incident_opts.tally). */
 const struct an_tally *an_session_tally(const struct an_session *s);
+/* Zone apexes learned so far (an_incident_opts.zones). */
+struct an_zonemap *an_session_zones(struct an_session *s);
 const struct cap_stats *an_session_cap_stats(const struct an_session *s);
 const struct an_val_stats *an_session_val_stats(const struct an_session *s);
 /* Frees everything; commits what is pending. NULL is fine. */

@@ -302,7 +302,23 @@ static int zm_register(struct an_zonemap *zm, sqlite3 *h)
 	return ST_OK;
 }
 
-int an_zonemap_build(sqlite3 *h, struct an_zonemap **out)
+struct an_zonemap *an_zonemap_new(void)
+{
+	return calloc(1, sizeof(struct an_zonemap));
+}
+
+int an_zonemap_learn(struct an_zonemap *zm, const struct dec_msg *m)
+{
+	/* the messages zm_load_cuts() selects */
+	if (!zm || m->len < 12 || !m->qr || m->rd || m->err != ST_OK ||
+	    (m->nscount == 0 && m->ancount == 0))
+		return ST_OK;
+	return zm_scan_msg(zm, m);
+}
+
+/* Signers and key owners from the database, apexes from learned (or, with
+ * none, from the stored messages), then the table and the functions. */
+static int zm_build(sqlite3 *h, struct an_zonemap *learned, struct an_zonemap **out)
 {
 	struct an_zonemap *zm = calloc(1, sizeof(*zm));
 	int rc;
@@ -311,8 +327,13 @@ int an_zonemap_build(sqlite3 *h, struct an_zonemap **out)
 	if (!zm)
 		return ST_ENOMEM;
 	rc = zm_load_signed(zm, h);
-	if (rc == ST_OK)
+	if (rc == ST_OK && !learned)
 		rc = zm_load_cuts(zm, h);
+	if (rc == ST_OK && learned) {
+		zm_sort(learned);
+		for (size_t i = 0; rc == ST_OK && i < learned->n; i++)
+			rc = zm_add(zm, learned->z[i].name, learned->z[i].is_signed);
+	}
 	if (rc == ST_OK) {
 		zm_sort(zm);
 		rc = zm_store(zm, h);
@@ -325,6 +346,16 @@ int an_zonemap_build(sqlite3 *h, struct an_zonemap **out)
 	}
 	*out = zm;
 	return ST_OK;
+}
+
+int an_zonemap_build(sqlite3 *h, struct an_zonemap **out)
+{
+	return zm_build(h, NULL, out);
+}
+
+int an_zonemap_build_learned(sqlite3 *h, struct an_zonemap *learned, struct an_zonemap **out)
+{
+	return zm_build(h, learned, out);
 }
 
 void an_zonemap_free(struct an_zonemap *zm)

@@ -30,6 +30,18 @@ struct an_zonemap;
  * `zones` table and registers the functions. *out owns everything; on
  * failure returns ST_EDB or ST_ENOMEM and *out is NULL. */
 int an_zonemap_build(struct sqlite3 *h, struct an_zonemap **out);
+/* The zone apexes can also be learned while the capture streams by, from
+ * the same messages an_zonemap_build() would read back (well-formed
+ * answers to non-RD queries with answers or referrals), which spares the
+ * incident pass a scan of every stored message. an_zonemap_learn() ignores
+ * other messages; the learned map stays the caller's. */
+struct an_zonemap *an_zonemap_new(void);
+struct dec_msg;
+int an_zonemap_learn(struct an_zonemap *zm, const struct dec_msg *m);
+/* As an_zonemap_build(), with the apexes copied from learned (which is
+ * only compacted) instead of read from the stored messages. */
+int an_zonemap_build_learned(struct sqlite3 *h, struct an_zonemap *learned,
+			     struct an_zonemap **out);
 /* Unregisters the SQL functions and frees the map. NULL is fine. */
 void an_zonemap_free(struct an_zonemap *zm);
 

@@ -1,6 +1,7 @@
 /* main.c -- sigtrail's command line: parses arguments, runs a command,
  * prints, and maps outcomes to the documented exit codes. */
 #include <getopt.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -231,6 +232,10 @@ static int cmd_report(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+	/* SQLite's memory statistics take a global mutex on every allocation,
+	 * in the database writer and index threads too; sigtrail never reads
+	 * them. Must come before any other SQLite call. */
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	if (argc < 2)
 		return usage(stderr, EXIT_USAGE);
 	const char *cmd = argv[1];

@@ -101,7 +101,7 @@ int an_buckets_build(sqlite3 *h, int64_t bucket_ns)
 
 	if (sqlite3_exec(h, "DELETE FROM resolver_buckets; DELETE FROM sig_buckets;"
 			 "CREATE INDEX IF NOT EXISTS temp.an_down_rb ON an_down(resolver, b);"
-			 "CREATE INDEX IF NOT EXISTS temp.an_chk_zb ON an_chk(zone, b);",
+			 "CREATE INDEX IF NOT EXISTS temp.an_chk_zb ON an_chk(zone, b) WHERE bogus;",
 			 NULL, NULL, NULL) != SQLITE_OK)
 		return ST_EDB;
 	rc = resolver_buckets(h, bucket_ns);

@@ -231,6 +231,31 @@ def main():
             L.append(txt[:4000])
             L.append("```")
             L.append("")
+    if meta.get("sigtrail_phases_file") and os.path.exists(meta["sigtrail_phases_file"]):
+        marks, slow = [], []
+        for line in open(meta["sigtrail_phases_file"]):
+            f = line.split(None, 2)
+            if len(f) == 3 and f[0] == "phase":
+                marks.append((float(f[1]), f[2].strip()))
+            elif len(f) == 3 and f[0] == "sql":
+                slow.append(line.strip())
+        if len(marks) >= 2:
+            L.append("Where sigtrail's time goes on the 1M capture (one more run with "
+                     "`SIGTRAIL_SQL_PROFILE=100`; wall seconds per phase; the database writer "
+                     "thread runs during the first, the index thread during the incident pass):")
+            L.append("")
+            L.append("| phase | wall s |")
+            L.append("|---|---:|")
+            for (t0, _), (t1, what) in zip(marks, marks[1:]):
+                L.append("| until %s | %.2f |" % (what, t1 - t0))
+            L.append("")
+            if slow:
+                L.append("Statements over 100 ms in that run:")
+                L.append("")
+                L.append("```")
+                L.extend(x[:160] for x in slow[:30])
+                L.append("```")
+                L.append("")
     L.append("## Validation (issue 4)")
     L.append("")
     L.append("sigtrail's rows above are `sigtrail analyze` as built, with whatever validation it "

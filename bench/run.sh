@@ -191,6 +191,9 @@ if [ -n "$SIGTRAIL_OK" ]; then # what the database holds after the last run
 	meta db.bytes "$(cat "$W"/sigtrail.db* | wc -c)"
 	"$SIGTRAIL" analyze "$CAP" -o "$W/sigtrail.db" >"$W/main.sigtrail.out" 2>&1 || true
 	meta sigtrail_summary_file "$W/main.sigtrail.out"
+	# one more run, untimed, for where the time goes (docs/schema.md: SIGTRAIL_SQL_PROFILE)
+	SIGTRAIL_SQL_PROFILE=100 "$SIGTRAIL" analyze "$CAP" -o "$W/sigtrail.db" 2>"$W/main.phases" >/dev/null || true
+	meta sigtrail_phases_file "$W/main.phases"
 fi
 meta baseline_out "$(grep 'baseline:' "$LOG" | tail -1)"
 

@@ -10,7 +10,7 @@ Layout (all addresses live inside namespaces this module creates):
 Every process is started with `ip netns exec`, its PID recorded in WORK/pids,
 and stopped by that PID. Nothing queries anything outside the namespaces.
 """
-import atexit, json, os, signal, subprocess, sys, time
+import atexit, json, os, re, signal, subprocess, sys, time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -32,6 +32,14 @@ def version(cmd):
         return (out.stdout + out.stderr).strip().splitlines()[0]
     except Exception:
         return "?"
+
+
+def zone_serial(text, origin):
+    """The SOA serial of `origin` in zone text (one-line or parenthesised)."""
+    for m in re.finditer(r"^(\S+)\s+(?:\d+\s+)?(?:IN\s+)?SOA\s+\S+\s+\S+\s+\(?\s*(\d+)", text, re.M):
+        if m.group(1).lower() == origin.lower():
+            return int(m.group(2))
+    raise ValueError("no SOA for %s" % origin)
 
 
 class Lab:
@@ -205,7 +213,9 @@ class Lab:
         {"nsd": self.start_nsd, "knot": self.start_knot, "bind": self.start_named_auth}[impl](server, zonemap)
 
     def reload_zone(self, server, origin, text):
-        """Write a new version of a zone and make the running server load it."""
+        """Write a new version of a zone and make the running server load it;
+        returns once the server answers with the new SOA serial (NSD and BIND
+        reload in the background)."""
         self.write_zone(server, origin, text)
         impl = self.kind[server][0]
         d = self.zdir(server)
@@ -218,6 +228,20 @@ class Lab:
             r = None
         if r is not None and r.returncode:
             raise RuntimeError("reload %s on %s failed: %s %s" % (origin, server, r.stdout, r.stderr))
+        self.wait_serial(server, origin, zone_serial(text, origin))
+
+    def wait_serial(self, server, origin, serial, timeout=10):
+        """Poll the server (every 20 ms) until its SOA for origin has `serial`."""
+        end = time.time() + timeout
+        while True:
+            r = self.nsexec(self.auth, "dig", "+short", "+norec", "+tries=1", "+time=1",
+                            "@" + zones.AUTH[server][0], origin, "SOA", timeout=5)
+            f = r.stdout.split()
+            if len(f) >= 3 and f[2] == str(serial):
+                return
+            if time.time() > end:
+                raise RuntimeError("%s does not serve %s serial %s: %s" % (server, origin, serial, r.stdout))
+            time.sleep(0.02)
 
     # ------------------------------------------------------------ resolvers
     def write_anchor(self, root_ksk):
@@ -298,6 +322,28 @@ class Lab:
         r = self.nsexec(self.res, "rndc", "-k", d + "/rndc.key", "-s", "127.0.0.20", "-p", "953", *args)
         self.event("rndc " + " ".join(args), output=(r.stdout + r.stderr).strip())
         return r
+
+    def flush_zones(self, names, fix=False):
+        """Both validating resolvers drop what they cached at or below each
+        zone in `names` (rrsets, messages, validated and bad keys, negative
+        answers, BIND's SERVFAIL cache and server addresses), so the next
+        query for a name there is resolved and validated from scratch. After
+        a fix unbound also drops every bogus and negative entry (bad key
+        entries live up to a minute whatever val-bogus-ttl). Returns what was
+        run, with times, for the truth file."""
+        cmds = [("unbound", ["flush_zone", z]) for z in names]
+        if fix:
+            cmds += [("unbound", ["flush_bogus"]), ("unbound", ["flush_negative"])]
+        cmds += [("bind", ["flushtree", z]) for z in names]
+        done = []
+        for res, args in cmds:
+            t = time.time()
+            r = self.unbound_control(*args) if res == "unbound" else self.rndc(*args)
+            if r.returncode:
+                raise RuntimeError("%s %s failed: %s %s" % (res, args, r.stdout, r.stderr))
+            done.append(dict(epoch=round(t, 3), iso=zones.iso(t), resolver=res,
+                             command=("unbound-control " if res == "unbound" else "rndc ") + " ".join(args)))
+        return done
 
     def flush_resolvers(self):
         """Start a scenario's capture with cold caches (the warm-up queries are not in it)."""

@@ -9,6 +9,7 @@ from zones import iso
 
 DE_IMPL = {"de-a": "nsd", "de-b": "knot", "de-c": "bind"}
 SHORT = os.environ.get("LAB_SHORT") == "1"   # CI: shorter phases
+FOCUS_INTERVAL = 0.5   # s between two queries of a faulty zone to one resolver (they alternate)
 
 QUERIES = [
     ["nic.de.", "A"], ["www.rsa8.de.", "A"], ["nx-{n}.de.", "A"], ["www.plain.de.", "A"],
@@ -38,6 +39,7 @@ class Scenario:
         self.fault = {}
         self.zone_info = {}
         self.serial = int(self.now) - 1700000000
+        self.flushes = []
 
     # ------------------------------------------------------------ the tree
     def sign_kid(self, kid, inception=None, expiration=None, ksk=None, strip=False):
@@ -104,7 +106,11 @@ class Scenario:
         return out
 
     # ------------------------------------------------------------ servers
-    def up(self, de_zone, unbound_stale=False, bind_stale=False):
+    def up(self, de_zone, unbound_stale=False, bind_stale=False, focus=()):
+        """Start everything. focus: the zones the scenario breaks; the client
+        asks each resolver for a new nonexistent name in each every
+        FOCUS_INTERVAL seconds (the two resolvers half an interval apart), on
+        top of the rotating load."""
         lab = self.lab
         lab.net_up()
         lab.start_auth("root", "nsd", {".": self.root})
@@ -116,8 +122,19 @@ class Scenario:
         lab.start_named_resolver(serve_stale=bind_stale)
         lab.flush_resolvers()
         lab.capture_start()
-        lab.client_start({"queries": QUERIES, "interval": 2.5, "per_tick": 2,
-                          "resolvers": {n: list(a) for n, a in RESOLVERS.items()}})
+        self.plan = {"queries": QUERIES, "interval": 2.5, "per_tick": 2,
+                     "focus": [["nx-{n}." + z, "A"] for z in focus], "focus_interval": FOCUS_INTERVAL,
+                     "resolvers": {n: list(a) for n, a in RESOLVERS.items()}}
+        lab.client_start(self.plan)
+
+    def flush(self, zones, why, fix=False):
+        """Right after a fault or fix is in place on the servers: both
+        resolvers drop what they cached for the zones (Lab.flush_zones), so
+        they meet the change at their next query instead of when their
+        cached copies expire (TTL 30 s, DS and NS 60 s). Recorded in
+        fault.flushes."""
+        done = self.lab.flush_zones(zones, fix=fix)
+        self.flushes += [dict(d, why=why) for d in done]
 
     def phase(self, name, seconds, description, expected):
         """Run the current state for `seconds` and record it as a phase."""
@@ -212,8 +229,12 @@ class Scenario:
                                  zones=k[1], addresses=list(zones.AUTH[s]))
                             for s, k in sorted(lab.kind.items())]
         truth["clients"] = list(labkit.CLIENTS)
+        truth["client_load"] = {k: self.plan[k] for k in ("interval", "per_tick", "queries", "focus",
+                                                           "focus_interval")}
         truth["zones"] = [self.zone_info[z] for z in sorted(self.zone_info)]
         truth["fault"] = self.fault
+        if self.flushes:
+            self.fault["flushes"] = self.flushes
         truth["events"] = lab.events
         truth["phases"] = self.phases
         if extra:

@@ -30,7 +30,7 @@ def pick(owner, rtype):
     return int(hashlib.sha256((owner + "/" + rtype).encode()).hexdigest(), 16) % 3
 
 
-sc.up(de0)
+sc.up(de0, focus=["de."])
 ok = {"unbound": {"clients_fail": False, "ede": []}, "bind": {"clients_fail": False, "ede": []}}
 bad = {"unbound": {"clients_fail": True, "ede": [6, 9]}, "bind": {"clients_fail": True, "ede": [6]}}
 sc.phase("healthy", 20, "old ZSK, everything validates", ok)
@@ -38,19 +38,22 @@ bogus, times = [], []
 serial = sc.serial
 for step, soa_hsm in enumerate((1, 0, 2)):
     serial += 1
+    text, used = sc.de_sign(lambda n, ty: hsm[soa_hsm] if ty == "SOA" else hsm[pick(n, ty)], pub, serial)
     t = lab.event("fault step %d: de. re-signed over three HSMs (one key tag 33834); SOA by hsm%d"
                   % (step + 1, soa_hsm))
     times.append(t)
-    text, used = sc.de_sign(lambda n, ty: hsm[soa_hsm] if ty == "SOA" else hsm[pick(n, ty)], pub, serial)
     lab.reload_zone("de-a", "de.", text)
+    if step == 0:
+        sc.flush(["de."], "fault")
     bogus += [dict(b, phase="fault-%d" % (step + 1)) for b in S.bogus_from_used(used, "de-a", pub_labels, why)]
     sc.phase("fault-%d" % (step + 1), 25, "two thirds of de.'s RRsets signed by unpublished keys; "
              "SOA signed by hsm%d (%s)" % (soa_hsm, "published, validates" if soa_hsm == 0 else "bogus"), bad)
 serial += 1
-t_fix = lab.event("fix: de. re-signed with the published ZSK 33834 only")
 text, _ = sc.de_sign(lambda n, ty: hsm[0], pub, serial)
+t_fix = lab.event("fix: de. re-signed with the published ZSK 33834 only")
 lab.reload_zone("de-a", "de.", text)
-sc.phase("fixed", 35, "everything validates again (unbound may keep de. blacked out up to a minute)", ok)
+sc.flush(["de."], "fix", fix=True)
+sc.phase("fixed", 35, "everything validates again (the resolvers dropped their bogus entries at the fix)", ok)
 
 sc.fault = dict(
     kind="keytag-collision-one-server", start=tsnap(times[0]), fix=tsnap(t_fix),

@@ -26,17 +26,19 @@ pub_labels = {k.label for k in pub}
 copies = {"de-a": 0, "de-b": 1, "de-c": 2}
 why = ("RRSIG names key tag 33834, which matches the published DNSKEY, but the signature was made "
        "with the private key of another HSM whose public key was never published")
-sc.up(de0)
+sc.up(de0, focus=["de."])
 exp_ok = {"unbound": {"clients_fail": False, "ede": []}, "bind": {"clients_fail": False, "ede": []}}
 sc.phase("healthy", 20, "old ZSK, every server's copy validates", exp_ok)
 
 serial = sc.serial + 1
-bogus = []
-t_fault = lab.event("fault: rollover to ZSK tag 33834; each de. server signed with its own HSM key")
+bogus, texts = [], {}
 for s, i in copies.items():
-    text, used = sc.de_sign(lambda n, t, i=i: hsm[i], pub, serial)
-    lab.reload_zone(s, "de.", text)
+    texts[s], used = sc.de_sign(lambda n, t, i=i: hsm[i], pub, serial)
     bogus += S.bogus_from_used(used, s, pub_labels, why)
+t_fault = lab.event("fault: rollover to ZSK tag 33834; each de. server signed with its own HSM key")
+for s, text in texts.items():
+    lab.reload_zone(s, "de.", text)
+sc.flush(["de."], "fault")
 sc.phase("latent", 45, "fault present, good server de-a reachable: bogus upstream answers from de-b "
          "and de-c, resolvers re-ask, clients see few or no failures",
          {"unbound": {"clients_fail": False, "ede": [], "upstream_bogus": True},
@@ -60,11 +62,12 @@ sc.phase("soa-resigned", 25, "de. SOA validates (signed by the published key), e
                                   "bind": {"clients_fail": True, "ede": [6]}})
 
 serial += 1
+text, _ = sc.de_sign(lambda n, t: hsm[0], pub, serial)
 t_fix = lab.event("fix: every copy re-signed with the published ZSK 33834; de-a restarted")
 for s in ("de-b", "de-c"):
-    text, _ = sc.de_sign(lambda n, t: hsm[0], pub, serial)
     lab.reload_zone(s, "de.", text)
 lab.start_auth("de-a", "nsd", {"de.": text})
+sc.flush(["de."], "fix", fix=True)
 sc.phase("fixed", 45, "all copies validate again (resolvers may keep the zone blacked out for up to "
          "a minute: bogus cache, unreachable-server marks)", exp_ok)
 

@@ -15,21 +15,24 @@ de0 = sc.build()
 lab = sc.lab
 old, new = sc.keys["rsa8-ksk"], sc.keys["rsa8-ksk-new"]
 ok = {"unbound": {"clients_fail": False, "ede": []}, "bind": {"clients_fail": False, "ede": []}}
-sc.up(de0)
+sc.up(de0, focus=["rsa8.de."])
 sc.phase("healthy", 20, "everything validates", ok)
 sc.serial += 1
+text = sc.sign_kid("rsa8.de.", ksk=new)
 t_f = lab.event("fault: rsa8.de. re-signed with a new KSK (tag %d), old KSK (tag %d) removed; "
                 "de. DS still names %d" % (new.tag, old.tag, old.tag))
-lab.reload_zone("kids", "rsa8.de.", sc.sign_kid("rsa8.de.", ksk=new))
+lab.reload_zone("kids", "rsa8.de.", text)
+sc.flush(["rsa8.de."], "fault")
 sc.phase("fault", 45, "rsa8.de. bogus: no DNSKEY matches the DS",
          {"unbound": {"clients_fail": True, "ede": [9]}, "bind": {"clients_fail": True, "ede": [9]}})
 sc.serial += 1
-t_x = lab.event("fix: de. publishes the DS of the new KSK")
 sc.kid_ds["rsa8.de."] = [new.ds()]
 fixed_de = sc.de_healthy(sc.serial)
+t_x = lab.event("fix: de. publishes the DS of the new KSK")
 for s in sc.de_servers:
     lab.reload_zone(s, "de.", fixed_de)
-sc.phase("fixed", 40, "validates again once the old DS has left the caches (DS TTL 60 s)", ok)
+sc.flush(["rsa8.de."], "fix", fix=True)
+sc.phase("fixed", 40, "validates again (the resolvers dropped the old DS and the bad key at the fix)", ok)
 sc.fault = dict(kind="ds-mismatch", start=tsnap(t_f), fix=tsnap(t_x), zones=["rsa8.de."],
                 names=["rsa8.de.", "www.rsa8.de.", "big.rsa8.de.", "nx-*.rsa8.de."],
                 key_tags=dict(published={"rsa8.de.": [new.tag, sc.keys["rsa8-zsk"].tag]},

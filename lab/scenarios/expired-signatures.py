@@ -16,22 +16,26 @@ sc = Scenario("expired-signatures", __doc__.strip().split("\n\n")[1].replace("\n
 de0 = sc.build()
 lab = sc.lab
 ok = {"unbound": {"clients_fail": False, "ede": []}, "bind": {"clients_fail": False, "ede": []}}
-sc.up(de0)
+sc.up(de0, focus=["rsa8.de.", "ed15.de."])
 sc.phase("healthy", 20, "everything validates", ok)
 day = 86400
 behind = (sc.inception - 30 * day, sc.expiration - 30 * day)
 ahead = (sc.inception + 30 * day, sc.expiration + 30 * day)
 sc.serial += 1
+texts = {"rsa8.de.": sc.sign_kid("rsa8.de.", *behind), "ed15.de.": sc.sign_kid("ed15.de.", *ahead)}
 t_f = lab.event("fault: rsa8.de. signed with a clock 30 days behind (expired), ed15.de. with a "
                 "clock 30 days ahead (not yet valid)")
-lab.reload_zone("kids", "rsa8.de.", sc.sign_kid("rsa8.de.", *behind))
-lab.reload_zone("kids", "ed15.de.", sc.sign_kid("ed15.de.", *ahead))
+for z, text in texts.items():
+    lab.reload_zone("kids", z, text)
+sc.flush(list(texts), "fault")
 sc.phase("fault", 45, "rsa8.de. names: expired signatures; ed15.de. names: not-yet-valid signatures",
          {"unbound": {"clients_fail": True, "ede": [7, 8]}, "bind": {"clients_fail": True, "ede": [7, 8]}})
 sc.serial += 1
+texts = {"rsa8.de.": sc.sign_kid("rsa8.de."), "ed15.de.": sc.sign_kid("ed15.de.")}
 t_x = lab.event("fix: both zones re-signed with the right clock")
-lab.reload_zone("kids", "rsa8.de.", sc.sign_kid("rsa8.de."))
-lab.reload_zone("kids", "ed15.de.", sc.sign_kid("ed15.de."))
+for z, text in texts.items():
+    lab.reload_zone("kids", z, text)
+sc.flush(list(texts), "fix", fix=True)
 sc.phase("fixed", 35, "everything validates again", ok)
 sc.fault = dict(kind="signer-clock", start=tsnap(t_f), fix=tsnap(t_x), zones=["rsa8.de.", "ed15.de."],
                 names=["rsa8.de.", "www.rsa8.de.", "big.rsa8.de.", "nx-*.rsa8.de.",

@@ -19,25 +19,31 @@ sc = Scenario("missing-rrsigs", __doc__.strip().split("\n\n")[1].replace("\n", "
 de0 = sc.build()
 lab = sc.lab
 ok = {"unbound": {"clients_fail": False, "ede": []}, "bind": {"clients_fail": False, "ede": []}}
-sc.up(de0)
+sc.up(de0, focus=["ecdsa13.de.", "ed15.de."])
 sc.phase("healthy", 20, "everything validates", ok)
 sc.serial += 1
+text = sc.sign_kid("ecdsa13.de.", strip=True)
 t1 = lab.event("fault 1: ecdsa13.de. served without RRSIGs (DNSKEY's kept)")
-lab.reload_zone("kids", "ecdsa13.de.", sc.sign_kid("ecdsa13.de.", strip=True))
+lab.reload_zone("kids", "ecdsa13.de.", text)
+sc.flush(["ecdsa13.de."], "fault 1")
 sc.phase("missing-rrsigs", 40, "ecdsa13.de. names: RRSIGs missing",
          {"unbound": {"clients_fail": True, "ede": [10]}, "bind": {"clients_fail": True, "ede": [10]}})
 sc.serial += 1
-t2 = lab.event("fault 2: ecdsa13.de. fixed; ed15.de. NSEC3 chain hashed with the wrong salt")
-lab.reload_zone("kids", "ecdsa13.de.", sc.sign_kid("ecdsa13.de."))
+fixed13 = sc.sign_kid("ecdsa13.de.")
 ksk, zsk = sc.keys["ed15-ksk"], sc.keys["ed15-zsk"]
 text, _ = zones.sign_py("ed15.de.", zones.kid_text("ed15.de.", sc.serial), ksk, [ksk, zsk],
                         lambda n, t: zsk, sc.inception, sc.expiration, hash_salt="abcd")
+t2 = lab.event("fault 2: ecdsa13.de. fixed; ed15.de. NSEC3 chain hashed with the wrong salt")
+lab.reload_zone("kids", "ecdsa13.de.", fixed13)
 lab.reload_zone("kids", "ed15.de.", text)
+sc.flush(["ecdsa13.de.", "ed15.de."], "fix of fault 1, fault 2", fix=True)
 sc.phase("bogus-nsec3", 40, "ed15.de. NXDOMAIN answers unprovable; positive answers validate",
          {"unbound": {"clients_fail": True, "ede": [6, 12]}, "bind": {"clients_fail": True, "ede": [6, 12]}})
 sc.serial += 1
+text = sc.sign_kid("ed15.de.")
 t3 = lab.event("fix: ed15.de. re-signed by ldns-signzone")
-lab.reload_zone("kids", "ed15.de.", sc.sign_kid("ed15.de."))
+lab.reload_zone("kids", "ed15.de.", text)
+sc.flush(["ed15.de."], "fix", fix=True)
 sc.phase("fixed", 35, "everything validates again", ok)
 sc.fault = dict(kind="missing-rrsigs+bogus-nsec3", start=tsnap(t1), fix=tsnap(t3),
                 steps=[dict(start=tsnap(t1), end=tsnap(t2), zone="ecdsa13.de.", what="RRSIGs stripped"),

@@ -21,18 +21,20 @@ pub = S.keytag_published(sc)
 pub_labels = {k.label for k in pub}
 copies = {"de-a": 0, "de-b": 1, "de-c": 2}
 why = "RRSIG by an unpublished HSM key sharing key tag 33834 with the published ZSK"
-sc.up(de0)
+sc.up(de0, focus=["de."])
 ok = {"unbound": {"clients_fail": False, "ede": []}, "bind": {"clients_fail": False, "ede": []}}
 sc.phase("healthy", 20, "everything validates", ok)
 serial = sc.serial + 1
-t_f = lab.event("fault: key-tag collision rollover on all de. servers; de-a (the good one) unreachable")
-bogus = []
-lab.stop("de-a")
+bogus, texts = [], {}
 for s in ("de-b", "de-c"):
     i = copies[s]
-    text, used = sc.de_sign(lambda n, t, i=i: hsm[i], pub, serial)
-    lab.reload_zone(s, "de.", text)
+    texts[s], used = sc.de_sign(lambda n, t, i=i: hsm[i], pub, serial)
     bogus += S.bogus_from_used(used, s, pub_labels, why)
+t_f = lab.event("fault: key-tag collision rollover on all de. servers; de-a (the good one) unreachable")
+lab.stop("de-a")
+for s, text in texts.items():
+    lab.reload_zone(s, "de.", text)
+sc.flush(["de."], "fault")
 sc.phase("outage", 40, "both resolvers SERVFAIL for de. and below",
          {"unbound": {"clients_fail": True, "ede": [6, 9]}, "bind": {"clients_fail": True, "ede": [6]}})
 t_n = lab.event("operator: negative trust anchor for de. on unbound")

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "analyze/answer_join.h"
 #include "analyze/buckets.h"
 #include "analyze/db.h"
 #include "analyze/endpoint_tally.h"
@@ -549,7 +550,12 @@ static int inc_run(struct inc_ctx *c)
 		rc = an_nta_build(c->h, c->bucket, c->gap);
 	if (rc == ST_OK)
 		rc = an_claims_build(c->h, c->bucket, c->gap);
-	if (rc == ST_OK)
+	/* The merge join when the capture was streamed here (the SQL form
+	 * for bare handles, SIGTRAIL_PASS_FROM_SQL, and captures out of time
+	 * order). */
+	if (rc == ST_OK && c->tally)
+		rc = an_answers_join(c->h);
+	if (rc == ST_ELIMIT || (rc == ST_OK && !c->tally))
 		rc = an_answers_build(c->h);
 	return rc;
 }

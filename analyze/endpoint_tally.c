@@ -28,7 +28,8 @@ struct an_tally {
 	size_t nslots, nused;
 	int overflow;
 	uint64_t messages;
-	int64_t first_ts, last_ts;
+	int64_t first_ts, last_ts, prev_ts;
+	int backwards;          /* some message older than the one before it */
 };
 
 struct an_tally *an_tally_new(void)
@@ -96,6 +97,9 @@ void an_tally_message(struct an_tally *t, const struct cap_endpoint *src,
 {
 	if (!t)
 		return;
+	if (t->messages && ts_ns < t->prev_ts)
+		t->backwards = 1;
+	t->prev_ts = ts_ns;
 	if (!t->messages++ || ts_ns < t->first_ts)
 		t->first_ts = ts_ns;
 	if (t->messages == 1 || ts_ns > t->last_ts)
@@ -136,6 +140,11 @@ void an_tally_message(struct an_tally *t, const struct cap_endpoint *src,
 int64_t an_tally_span(const struct an_tally *t)
 {
 	return t && t->messages ? t->last_ts - t->first_ts : 0;
+}
+
+int an_tally_in_time_order(const struct an_tally *t)
+{
+	return t && !t->backwards;
 }
 
 struct tally_row {

@@ -28,6 +28,9 @@ void an_tally_message(struct an_tally *t, const struct cap_endpoint *src,
 /* Time from the first message to the last (0 with none): what
  * SELECT max(ts_ns) - min(ts_ns) FROM messages gives. */
 int64_t an_tally_span(const struct an_tally *t);
+/* 1 if every message came no earlier than the one before it: row order
+ * in `messages` is then time order (0 for NULL). */
+int an_tally_in_time_order(const struct an_tally *t);
 /* Writes the `endpoints` rows (the table is emptied first), in the order
  * roles.c's SQL would: role by role, addresses sorted as text. Returns
  * ST_OK, ST_EDB, ST_ENOMEM, or ST_ELIMIT when the tally overflowed (nothing written). */

@@ -182,6 +182,19 @@ static void zm_sql_signed_zone_of(sqlite3_context *ctx, int argc, sqlite3_value 
 		sqlite3_result_null(ctx);
 }
 
+/* 1 if the deepest known zone at or above name is signed, else 0: what
+ * coalesce((SELECT signed FROM zones WHERE zone = an_zone_of(name)), 0)
+ * gives, without the subquery per row. */
+static void zm_sql_zone_signed(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const struct an_zonemap *zm = sqlite3_user_data(ctx);
+	const char *z = an_zonemap_lookup(zm, (const char *)sqlite3_value_text(argv[0]), 0);
+	const struct zm_zone *e = z ? zm_find(zm, z) : NULL;
+
+	(void)argc;
+	sqlite3_result_int(ctx, e ? e->is_signed : 0);
+}
+
 static void zm_sql_name_under(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
 	(void)argc;
@@ -296,6 +309,7 @@ static int zm_register(struct an_zonemap *zm, sqlite3 *h)
 	if (sqlite3_create_function(h, "an_zone_of", 1, f, zm, zm_sql_zone_of, NULL, NULL) ||
 	    sqlite3_create_function(h, "an_signed_zone_of", 1, f, zm, zm_sql_signed_zone_of,
 				    NULL, NULL) ||
+	    sqlite3_create_function(h, "an_zone_signed", 1, f, zm, zm_sql_zone_signed, NULL, NULL) ||
 	    sqlite3_create_function(h, "an_name_under", 2, f, zm, zm_sql_name_under, NULL, NULL))
 		return ST_EDB;
 	zm->h = h;
@@ -368,6 +382,7 @@ void an_zonemap_free(struct an_zonemap *zm)
 		sqlite3_create_function(zm->h, "an_zone_of", 1, SQLITE_UTF8, NULL, NULL, NULL, NULL);
 		sqlite3_create_function(zm->h, "an_signed_zone_of", 1, SQLITE_UTF8, NULL, NULL,
 					NULL, NULL);
+		sqlite3_create_function(zm->h, "an_zone_signed", 1, SQLITE_UTF8, NULL, NULL, NULL, NULL);
 		sqlite3_create_function(zm->h, "an_name_under", 2, SQLITE_UTF8, NULL, NULL, NULL, NULL);
 	}
 	for (i = 0; i < zm->n; i++)

@@ -5,11 +5,12 @@
  * SOA owner in an authoritative answer and NS RRset at the question name
  * answered authoritatively is a zone apex, signed when a DS for it was
  * seen or it signs. an_zonemap_build() writes them to the `zones` table
- * and registers three SQL functions on the handle for the queries of the
+ * and registers four SQL functions on the handle for the queries of the
  * incident pass (analyze/incident.c and the files it drives):
  *
  *   an_zone_of(name)          deepest known zone at or above name, or NULL
  *   an_signed_zone_of(name)   deepest signed zone at or above name, or NULL
+ *   an_zone_signed(name)      1 if an_zone_of(name) is a signed zone, else 0
  *   an_name_under(name, zone) 1 if name equals zone or lies below it
  *
  * Names are escaped presentation text with a trailing dot (docs/schema.md),

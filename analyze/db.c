@@ -731,45 +731,20 @@ static void sig_put(struct an_dbq *q, const struct an_db_sig *g)
 		an_dbq_int(q, 16, g->key_id);
 }
 
-/* The same upsert run here, after a sync, when the caller needs the use
- * count it returns. */
-static int sig_upsert_now(struct an_db *db, const struct an_db_sig *g, unsigned slot, int64_t *uses)
+/* The use count stored for the signature in slot, after a sync (every
+ * pending use of the slot flushed first by the caller). */
+static int sig_uses(struct an_db *db, unsigned slot, int64_t *uses)
 {
+	sqlite3_stmt *s = NULL;
 	if (db_sync(db))
 		return ST_EDB;
-	sqlite3_stmt *s = db->st[ST_SIG];
-	sqlite3_bind_blob(s, 1, g->hash, 16, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, g->zone, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 3, g->owner, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int(s, 4, g->type_covered);
-	sqlite3_bind_int(s, 5, g->algorithm);
-	sqlite3_bind_int(s, 6, g->key_tag);
-	sqlite3_bind_int(s, 7, g->labels);
-	sqlite3_bind_int64(s, 8, g->orig_ttl);
-	sqlite3_bind_int64(s, 9, g->inception);
-	sqlite3_bind_int64(s, 10, g->expiration);
-	sqlite3_bind_int64(s, 11, g->ts_ns);
-	sqlite3_bind_int64(s, 12, g->ts_ns);
-	sqlite3_bind_int(s, 13, g->valid);
-	if (!g->valid) {
-		if (g->reason)
-			sqlite3_bind_text(s, 14, g->reason, -1, SQLITE_STATIC);
-		if (g->ede >= 0)
-			sqlite3_bind_int(s, 15, g->ede);
-	}
-	if (g->key_id > 0)
-		sqlite3_bind_int64(s, 16, g->key_id);
-	int rc = sqlite3_step(s);
-	int64_t id = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
-	*uses = rc == SQLITE_ROW ? sqlite3_column_int64(s, 1) : 0;
-	if (rc == SQLITE_ROW)
-		rc = sqlite3_step(s);
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	if (rc != SQLITE_DONE || id <= 0)
+	if (sqlite3_prepare_v2(db->h, "SELECT uses FROM signatures WHERE id = ?", -1, &s, NULL) != SQLITE_OK)
 		return db_fail(db);
-	an_dbq_set_slot_id(db->q, slot, id);
-	return ST_OK;
+	sqlite3_bind_int64(s, 1, an_dbq_slot_id(db->q, slot));
+	int rc = sqlite3_step(s);
+	*uses = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	sqlite3_finalize(s);
+	return rc == SQLITE_ROW ? ST_OK : db_fail(db);
 }
 
 int64_t an_db_use_signature(struct an_db *db, const struct an_db_sig *g, int64_t *uses)
@@ -789,19 +764,10 @@ int64_t an_db_use_signature(struct an_db *db, const struct an_db_sig *g, int64_t
 			c->key_id = g->key_id;
 		if (c->uses_total >= 0)
 			c->uses_total++;
-		if (uses && c->uses_total < 0) {
-			/* Inserted without asking its count: ask the database
-			 * (all of this slot's pending uses are not in it yet). */
-			if (sig_flush(db, c) || db_sync(db))
-				return ST_EDB;
-			sqlite3_stmt *s = NULL;
-			if (sqlite3_prepare_v2(db->h, "SELECT uses FROM signatures WHERE id = ?", -1, &s,
-					       NULL) != SQLITE_OK)
-				return db_fail(db);
-			sqlite3_bind_int64(s, 1, an_dbq_slot_id(db->q, slot));
-			c->uses_total = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
-			sqlite3_finalize(s);
-		}
+		/* Inserted without asking its count: ask the database, once
+		 * this slot's pending uses are in it. */
+		if (uses && c->uses_total < 0 && (sig_flush(db, c) || sig_uses(db, slot, &c->uses_total)))
+			return ST_EDB;
 		if (uses)
 			*uses = c->uses_total;
 		return slot;
@@ -815,17 +781,17 @@ int64_t an_db_use_signature(struct an_db *db, const struct an_db_sig *g, int64_t
 	c->reason = NULL;
 	c->ede = -1;
 	c->key_id = 0;
-	if (uses) {
-		/* Rare (failing signatures whose first use matters): wait. */
-		if (sig_upsert_now(db, g, slot, uses))
-			return ST_EDB;
-		c->uses_total = *uses;
-		return slot;
-	}
 	sig_put(db->q, g);
 	an_dbq_returns(db->q, slot);
 	c->uses_total = -1;
-	return db_end(db) ? ST_EDB : (int64_t)slot;
+	if (db_end(db))
+		return ST_EDB;
+	/* Rare (failing signatures whose first use matters): wait for it. */
+	if (uses && sig_uses(db, slot, &c->uses_total))
+		return ST_EDB;
+	if (uses)
+		*uses = c->uses_total;
+	return slot;
 }
 
 int an_db_add_sig_check(struct an_db *db, int64_t message_id, int64_t signature_ref,

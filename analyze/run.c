@@ -242,7 +242,8 @@ int an_session_commit(struct an_session *s, int64_t now_ns)
 	return session_error(s, an_db_maybe_commit(s->db, 1));
 }
 
-/* SIGTRAIL_SQL_PROFILE=1 also prints when each phase of the run ended. */
+/* With SIGTRAIL_SQL_PROFILE set (db.c), also when each phase of the run
+ * ended, on stderr. */
 static void phase_mark(const char *what)
 {
 	static int on = -1;

@@ -138,7 +138,8 @@ static int aj_wait_add(struct aj *j, sqlite3_stmt *v)
 	return ST_OK;
 }
 
-/* The EDE codes the resolver sent in answer id, as "6" or "6,9". */
+/* One resolver_answers row: upstream answer w, resolver answer a (with
+ * the EDE codes it sent, as "6" or "6,9"). */
 static int aj_row(struct aj *j, const struct aj_wait *w, sqlite3_stmt *a)
 {
 	sqlite3_stmt *s = j->ins;

@@ -83,8 +83,9 @@ int an_roles_build(sqlite3 *h, const struct an_tally *tally)
 	/* A sample of each resolver's client queries is enough to see which
 	 * upstream address works for it, and keeps the time join below
 	 * linear in the capture (AN_ROLES_LINK_SAMPLE rows each). With few
-	 * resolvers, one scan each for its first queries is cheaper than
-	 * sorting every client query by resolver and time. */
+	 * resolvers and messages stored in time order, one short scan each
+	 * for its first queries is cheaper than sorting every client query
+	 * by resolver and time. */
 	int64_t resolvers = 0;
 	if (sqlite3_prepare_v2(h, "SELECT count(*) FROM endpoints WHERE role = 'resolver'", -1, &st,
 			       NULL) != SQLITE_OK)
@@ -99,13 +100,6 @@ int an_roles_build(sqlite3 *h, const struct an_tally *tally)
 			" FROM endpoints e JOIN messages m ON m.rowid IN (SELECT x.rowid FROM messages x"
 			"  WHERE x.dst_addr = e.addr AND x.qr = 0 AND x.rd = 1 AND x.qname IS NOT NULL"
 			"  ORDER BY x.rowid LIMIT 2000)"
-			" WHERE e.role = 'resolver';", NULL, NULL, NULL);
-	else if (resolvers <= AN_ROLES_SCAN_RESOLVERS_MAX)
-		rc = sqlite3_exec(h,
-			"CREATE TEMP TABLE an_cq AS SELECT e.addr AS res, m.qname AS q, m.ts_ns AS t"
-			" FROM endpoints e JOIN messages m ON m.rowid IN (SELECT x.rowid FROM messages x"
-			"  WHERE x.dst_addr = e.addr AND x.qr = 0 AND x.rd = 1 AND x.qname IS NOT NULL"
-			"  ORDER BY x.ts_ns LIMIT 2000)"
 			" WHERE e.role = 'resolver';", NULL, NULL, NULL);
 	else
 		rc = sqlite3_exec(h,

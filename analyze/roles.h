@@ -20,7 +20,8 @@ struct sqlite3;
 /* ...and at least 1/AN_ROLES_LINK_SHARE of the resolver's client queries. */
 #define AN_ROLES_LINK_SHARE 20
 #define AN_ROLES_LINK_SAMPLE 2000 /* client queries per resolver; written in roles.c's SQL */
-/* Up to this many resolvers, their samples are taken one scan each. */
+/* Up to this many resolvers (messages in time order), their samples are
+ * taken one short scan each. */
 #define AN_ROLES_SCAN_RESOLVERS_MAX 4
 
 struct an_tally;

@@ -3,6 +3,8 @@
 
 #include <sqlite3.h>
 #include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "util/err.h"
 
@@ -43,6 +45,87 @@ static int run_bound(sqlite3 *h, sqlite3_stmt *st, int64_t bucket_ns)
 	return rc;
 }
 
+/* Growable list of one bucket's latencies, in ascending order. */
+struct lat_list {
+	int64_t *v;
+	size_t n, cap;
+};
+
+static int lat_push(struct lat_list *l, int64_t lat)
+{
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? 2 * l->cap : 1024;
+		int64_t *v = realloc(l->v, cap * sizeof(*v));
+		if (!v)
+			return ST_ENOMEM;
+		l->v = v;
+		l->cap = cap;
+	}
+	l->v[l->n++] = lat;
+	return ST_OK;
+}
+
+/* Stores the lower median of the bucket's latencies: row (n + 1) / 2 in
+ * ascending order, what a window query per bucket gave in 3x the time
+ * (docs/bench.md). */
+static int lat_store(sqlite3_stmt *up, const unsigned char *resolver, int64_t b,
+		     const struct lat_list *l)
+{
+	if (!l->n)
+		return ST_OK;
+	sqlite3_reset(up);
+	sqlite3_bind_int64(up, 1, l->v[(l->n + 1) / 2 - 1]);
+	sqlite3_bind_text(up, 2, (const char *)resolver, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(up, 3, b);
+	return sqlite3_step(up) == SQLITE_DONE ? ST_OK : ST_EDB;
+}
+
+/* One ordered read of the answers with a latency, grouped here: the
+ * resolver text of the group is kept while its rows are read. */
+static int latency_medians(sqlite3 *h)
+{
+	sqlite3_stmt *rd = NULL, *up = NULL;
+	struct lat_list l = { 0 };
+	unsigned char *resolver = NULL;
+	int64_t b = 0;
+	int rc = ST_EDB, s = SQLITE_DONE;
+
+	if (sqlite3_prepare_v2(h, "SELECT resolver, b, lat FROM an_down WHERE lat > 0"
+			       " ORDER BY resolver, b, lat", -1, &rd, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(h, "UPDATE resolver_buckets SET latency_median_ns = ?1"
+			       " WHERE resolver = ?2 AND bucket_start_ns = ?3", -1, &up,
+			       NULL) != SQLITE_OK)
+		goto out;
+	rc = ST_OK;
+	while (rc == ST_OK && (s = sqlite3_step(rd)) == SQLITE_ROW) {
+		const unsigned char *r = sqlite3_column_text(rd, 0);
+		int64_t rb = sqlite3_column_int64(rd, 1);
+		if (!r)
+			continue;
+		if (!resolver || rb != b || strcmp((const char *)r, (const char *)resolver)) {
+			rc = resolver ? lat_store(up, resolver, b, &l) : ST_OK;
+			free(resolver);
+			resolver = (unsigned char *)strdup((const char *)r);
+			if (!resolver && rc == ST_OK)
+				rc = ST_ENOMEM;
+			b = rb;
+			l.n = 0;
+		}
+		if (rc == ST_OK)
+			rc = lat_push(&l, sqlite3_column_int64(rd, 2));
+	}
+	if (rc == ST_OK && s != SQLITE_DONE)
+		rc = ST_EDB;
+	if (rc == ST_OK && resolver)
+		rc = lat_store(up, resolver, b, &l);
+out:
+	sqlite3_finalize(rd);
+	sqlite3_finalize(up);
+	free(resolver);
+	free(l.v);
+	return rc;
+}
+
 static int resolver_buckets(sqlite3 *h, int64_t bucket_ns)
 {
 	sqlite3_stmt *st = NULL;
@@ -62,16 +145,10 @@ static int resolver_buckets(sqlite3 *h, int64_t bucket_ns)
 		" FROM (SELECT e.code AS c, count(*) AS n FROM an_down d"
 		"  JOIN an_ede e ON e.message_id = d.id"
 		"  WHERE d.resolver = resolver_buckets.resolver"
-		"  AND d.b = resolver_buckets.bucket_start_ns GROUP BY e.code ORDER BY e.code));"
-		"UPDATE resolver_buckets SET latency_median_ns = (SELECT lat FROM"
-		" (SELECT d.lat AS lat, row_number() OVER (ORDER BY d.lat) AS rn,"
-		"  count(*) OVER () AS n FROM an_down d"
-		"  WHERE d.resolver = resolver_buckets.resolver"
-		"  AND d.b = resolver_buckets.bucket_start_ns AND d.lat > 0)"
-		" WHERE rn = (n + 1) / 2);",
+		"  AND d.b = resolver_buckets.bucket_start_ns GROUP BY e.code ORDER BY e.code));",
 		NULL, NULL, NULL) != SQLITE_OK)
 		return ST_EDB;
-	return ST_OK;
+	return latency_medians(h);
 }
 
 static int sig_buckets(sqlite3 *h, int64_t bucket_ns)

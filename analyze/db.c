@@ -17,6 +17,7 @@
 #include <unistd.h>
 #include "analyze/db.h"
 #include "analyze/dbq.h"
+#include "analyze/row_counts.h"
 #include "capture/endpoint.h"
 #include "util/err.h"
 #include "util/escape.h"
@@ -147,6 +148,7 @@ struct an_db {
 	struct db_kind kinds[DB_KINDS_MAX];
 	unsigned nkinds;
 	uint64_t kinds_overflow;
+	struct an_row_counts rows; /* stored as rows_* stats by an_db_finish() */
 	char err[256];
 };
 
@@ -161,6 +163,13 @@ static int db_exec(struct an_db *db, const char *sql)
 	if (sqlite3_exec(db->h, sql, NULL, NULL, NULL) != SQLITE_OK)
 		return db_fail(db);
 	return ST_OK;
+}
+
+/* The end of a bulk load (enum an_db_load): from here on the index
+ * thread writes while this connection reads, and readers may come. */
+static int db_wal(struct an_db *db)
+{
+	return db_exec(db, "PRAGMA journal_mode=WAL");
 }
 
 /* Everything queued is in the database and the writer is idle: this
@@ -208,7 +217,7 @@ static int profile_cb(unsigned type, void *ctx, void *stmt, void *ns)
 	return 0;
 }
 
-struct an_db *an_db_create(const char *path, char *err, size_t errlen)
+struct an_db *an_db_create(const char *path, enum an_db_load load, char *err, size_t errlen)
 {
 	/* Start from an empty file: an old analysis must not mix in. */
 	static const char *const suffixes[] = { "", "-wal", "-shm" };
@@ -243,17 +252,22 @@ struct an_db *an_db_create(const char *path, char *err, size_t errlen)
 			profile_min_ns = ms * 1000000LL;
 		sqlite3_trace_v2(db->h, SQLITE_TRACE_PROFILE, profile_cb, NULL);
 	}
-	/* The WAL may grow to 1 GiB (65536 pages of 16 KiB) before the
-	 * writer stops to checkpoint: a capture of a million packets loads
-	 * without one, and the index thread checkpoints the load beside the
-	 * incident pass (index_thread). */
+	/* With readers, the WAL may grow to 1 GiB (65536 pages of 16 KiB)
+	 * before the writer stops to checkpoint; the index thread
+	 * checkpoints what is left beside the incident pass (index_thread).
+	 * A bulk load has no WAL to checkpoint (enum an_db_load). */
 	char pragmas[256];
 	snprintf(pragmas, sizeof(pragmas),
-		 "PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF;"
+		 "PRAGMA page_size=16384; PRAGMA synchronous=OFF;"
 		 "PRAGMA cache_size=-65536;"
 		 "PRAGMA wal_autocheckpoint=65536;"
 		 "PRAGMA user_version=%d;", AN_DB_SCHEMA_VERSION);
-	if (db_exec(db, pragmas) || db_exec(db, schema_sql))
+	if (db_exec(db, pragmas))
+		goto fail;
+	if (load == AN_DB_BULK ? db_exec(db, "PRAGMA journal_mode=TRUNCATE")
+			       : db_exec(db, "PRAGMA journal_mode=WAL"))
+		goto fail;
+	if (db_exec(db, schema_sql))
 		goto fail;
 	for (int i = 0; i < ST_N; i++)
 		if (sqlite3_prepare_v3(db->h, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT,
@@ -403,6 +417,7 @@ int64_t an_db_add_message(struct an_db *db, const struct cap_msg *cm,
 	an_dbq_blob(q, 2, cm->wire, cm->len);
 	if (db_end(db) || add_options(db, id, m))
 		return ST_EDB;
+	an_row_counts_message(&db->rows, cm, m);
 	db->last_msg_id = id;
 	return id;
 }
@@ -494,6 +509,11 @@ int an_db_set_stat(struct an_db *db, const char *key, int64_t value)
 	return set_pair(db, ST_STAT, key, NULL, value);
 }
 
+static int put_stat(void *db, const char *key, int64_t value)
+{
+	return an_db_set_stat(db, key, value);
+}
+
 int an_db_finish(struct an_db *db)
 {
 	if (sig_flush_all(db))
@@ -503,7 +523,9 @@ int an_db_finish(struct an_db *db)
 			return ST_EDB;
 	if (db->kinds_overflow && an_db_set_stat(db, "anomaly_kinds_overflow", (int64_t)db->kinds_overflow))
 		return ST_EDB;
-	if (db_sync(db) || an_db_index_wait(db))
+	if (an_row_counts_each(&db->rows, put_stat, db))
+		return ST_EDB;
+	if (db_sync(db) || an_db_index_wait(db) || db_wal(db))
 		return ST_EDB;
 	if (!db->indexed && (db_exec(db, "BEGIN") || db_exec(db, index_sql)))
 		return ST_EDB;
@@ -540,7 +562,7 @@ int an_db_index_start(struct an_db *db)
 {
 	if (db->ix.started || db->indexed)
 		return ST_OK;
-	if (db_sync(db))
+	if (db_sync(db) || db_wal(db))
 		return ST_EDB;
 	/* An in-memory database ("" here) has no second connection: the
 	 * indexes are built by an_db_finish() on this one. */
@@ -809,7 +831,10 @@ int an_db_add_sig_check(struct an_db *db, int64_t message_id, int64_t signature_
 	if (ede >= 0)
 		an_dbq_int(q, 7, ede);
 	an_dbq_static(q, 8, chain);
-	return db_end(db);
+	if (db_end(db))
+		return ST_EDB;
+	an_row_counts_check(&db->rows, verdict);
+	return ST_OK;
 }
 
 int an_db_add_response_verdict(struct an_db *db, int64_t message_id, const char *expected,

@@ -456,6 +456,7 @@ static int parse_args(struct live_opts *o, int argc, char **argv, struct an_anch
 	 * judged. Offline the wait is free (10 s); live it is the alert's
 	 * delay, and the keys of the .de kind of fault never come. */
 	o->ses.key_grace_ns = AN_LIVE_KEY_GRACE_NS;
+	o->ses.readers = 1; /* `sigtrail tui --follow` and `report` read as it runs */
 	cap_config_defaults(&o->ses.cap);
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "i:o:p:a:f:s:B:qvh", live_longopts, NULL)) != -1) {

@@ -211,7 +211,8 @@ int an_session_open(struct an_session **out, const struct an_session_opts *o,
 	}
 	s->res = res;
 	s->db_path = o->db_path;
-	s->db = an_db_create(o->db_path, res->error, sizeof(res->error));
+	s->db = an_db_create(o->db_path, o->readers ? AN_DB_READERS : AN_DB_BULK, res->error,
+			      sizeof(res->error));
 	s->txn = an_txn_new(AN_TXN_MAX_DEFAULT, AN_TXN_TIMEOUT_DEFAULT);
 	s->arena = st_arena_new(RUN_ARENA_BUDGET);
 	s->tally = an_tally_new();

@@ -54,6 +54,7 @@ struct an_session_opts {
 	struct cap_config cap;
 	const struct an_anchors *anchors; /* NULL for none */
 	int64_t key_grace_ns;    /* wait for late keys; 0: AN_VAL_GRACE_NS (10 s) */
+	int readers;             /* others read while it runs (live): WAL from the start */
 };
 
 /* Creates the database and everything behind it. res is the session's

@@ -2,9 +2,11 @@
 #include <inttypes.h>
 #include <sqlite3.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include "analyze/db.h"
+#include "analyze/row_counts.h"
 #include "decode/names.h"
 #include "report/summary.h"
 #include "util/err.h"
@@ -86,55 +88,103 @@ static int print_captures(sqlite3 *h, FILE *out)
 	return ST_OK;
 }
 
-static void print_time_range(sqlite3 *h, FILE *out)
+/* The rows_* counts a completed analysis stored (analyze/row_counts.h),
+ * or NULL: then the rows are counted here. SIGTRAIL_SUMMARY_SCAN=1
+ * counts the rows even when the stats are there (t_row_counts.sh
+ * compares the two). */
+static const struct an_row_counts *stored_counts(sqlite3 *h, struct an_row_counts *buf)
 {
-	sqlite3_stmt *s;
-	if (sqlite3_prepare_v2(h, "SELECT min(ts_ns), max(ts_ns), count(*),"
-			       " (SELECT max(tsresol_ns) FROM captures) FROM messages",
-			       -1, &s, NULL) != SQLITE_OK)
-		return;
-	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_int64(s, 2) > 0) {
-		long long lo = sqlite3_column_int64(s, 0), hi = sqlite3_column_int64(s, 1);
-		long long resol = sqlite3_column_int64(s, 3);
-		char a[64], b[64], d[32];
-		rep_format_time(a, sizeof(a), lo, resol ? resol : 1000);
-		rep_format_time(b, sizeof(b), hi, resol ? resol : 1000);
-		format_duration(d, sizeof(d), hi - lo);
-		fprintf(out, "time         %s .. %s (%s)\n", a, b, d);
+	if (getenv("SIGTRAIL_SUMMARY_SCAN"))
+		return NULL;
+	return an_row_counts_read(h, buf) ? buf : NULL;
+}
+
+static void print_time_range(sqlite3 *h, const struct an_row_counts *rc, FILE *out)
+{
+	long long lo, hi, n;
+	long long resol = scalar(h, "SELECT max(tsresol_ns) FROM captures");
+	if (rc) {
+		lo = rc->ts_first;
+		hi = rc->ts_last;
+		n = rc->messages;
+	} else {
+		lo = scalar(h, "SELECT min(ts_ns) FROM messages");
+		hi = scalar(h, "SELECT max(ts_ns) FROM messages");
+		n = scalar(h, "SELECT count(*) FROM messages");
 	}
-	sqlite3_finalize(s);
-}
-
-static void print_counts(sqlite3 *h, FILE *out)
-{
-	fprintf(out, "messages     %lld (%lld queries, %lld responses, %lld malformed)\n",
-		scalar(h, "SELECT count(*) FROM messages"),
-		scalar(h, "SELECT count(*) FROM messages WHERE qr = 0"),
-		scalar(h, "SELECT count(*) FROM messages WHERE qr = 1"),
-		scalar(h, "SELECT count(*) FROM messages WHERE malformed IS NOT NULL"));
-	fprintf(out, "transports   %lld udp, %lld tcp; %lld reassembled from IP fragments\n",
-		scalar(h, "SELECT count(*) FROM messages WHERE transport = 'udp'"),
-		scalar(h, "SELECT count(*) FROM messages WHERE transport = 'tcp'"),
-		scalar(h, "SELECT count(*) FROM messages WHERE cap_flags & 1"));
-}
-
-static void print_rcodes(sqlite3 *h, FILE *out)
-{
-	sqlite3_stmt *s;
-	if (sqlite3_prepare_v2(h, "SELECT rcode, count(*) FROM messages WHERE qr = 1"
-			       " GROUP BY rcode ORDER BY count(*) DESC", -1, &s, NULL) != SQLITE_OK)
+	if (n <= 0)
 		return;
+	char a[64], b[64], d[32];
+	rep_format_time(a, sizeof(a), lo, resol > 0 ? resol : 1000);
+	rep_format_time(b, sizeof(b), hi, resol > 0 ? resol : 1000);
+	format_duration(d, sizeof(d), hi - lo);
+	fprintf(out, "time         %s .. %s (%s)\n", a, b, d);
+}
+
+static void print_counts(sqlite3 *h, const struct an_row_counts *rc, FILE *out)
+{
+	struct an_row_counts scan;
+	if (!rc) {
+		scan.messages = scalar(h, "SELECT count(*) FROM messages");
+		scan.queries = scalar(h, "SELECT count(*) FROM messages WHERE qr = 0");
+		scan.responses = scalar(h, "SELECT count(*) FROM messages WHERE qr = 1");
+		scan.malformed = scalar(h, "SELECT count(*) FROM messages WHERE malformed IS NOT NULL");
+		scan.udp = scalar(h, "SELECT count(*) FROM messages WHERE transport = 'udp'");
+		scan.tcp = scalar(h, "SELECT count(*) FROM messages WHERE transport = 'tcp'");
+		scan.reassembled = scalar(h, "SELECT count(*) FROM messages WHERE cap_flags & 1");
+		rc = &scan;
+	}
+	fprintf(out, "messages     %lld (%lld queries, %lld responses, %lld malformed)\n",
+		(long long)rc->messages, (long long)rc->queries, (long long)rc->responses,
+		(long long)rc->malformed);
+	fprintf(out, "transports   %lld udp, %lld tcp; %lld reassembled from IP fragments\n",
+		(long long)rc->udp, (long long)rc->tcp, (long long)rc->reassembled);
+}
+
+static void print_rcode(FILE *out, int *any, long long rcode, long long n)
+{
+	char buf[16];
+	fprintf(out, "%s %s %lld", *any ? "," : "",
+		dec_rcode_name((uint16_t)rcode, buf, sizeof(buf)), n);
+	*any = 1;
+}
+
+/* Most frequent first; ties by rcode. */
+static void print_rcodes(sqlite3 *h, const struct an_row_counts *rc, FILE *out)
+{
 	fprintf(out, "rcodes      ");
 	int any = 0;
-	while (sqlite3_step(s) == SQLITE_ROW) {
-		char buf[16];
-		fprintf(out, "%s %s %lld", any ? "," : "",
-			dec_rcode_name((uint16_t)sqlite3_column_int(s, 0), buf, sizeof(buf)),
-			sqlite3_column_int64(s, 1));
-		any = 1;
+	if (rc) {
+		/* A selection sort over the few rcodes seen: AN_ROW_RCODES is
+		 * 4096 slots, almost all zero. */
+		int64_t last_n = INT64_MAX;
+		int last_r = -1;
+		for (;;) {
+			int best = -1;
+			for (int r = 0; r < AN_ROW_RCODES; r++) {
+				int64_t n = rc->rcode[r];
+				if (n <= 0 || n > last_n || (n == last_n && r <= last_r))
+					continue;
+				if (best < 0 || n > rc->rcode[best])
+					best = r;
+			}
+			if (best < 0)
+				break;
+			print_rcode(out, &any, best, (long long)rc->rcode[best]);
+			last_n = rc->rcode[best];
+			last_r = best;
+		}
+	} else {
+		sqlite3_stmt *s;
+		if (sqlite3_prepare_v2(h, "SELECT rcode, count(*) FROM messages WHERE qr = 1"
+				       " GROUP BY rcode ORDER BY count(*) DESC, rcode", -1, &s,
+				       NULL) != SQLITE_OK)
+			return;
+		while (sqlite3_step(s) == SQLITE_ROW)
+			print_rcode(out, &any, sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 1));
+		sqlite3_finalize(s);
 	}
 	fprintf(out, "%s\n", any ? "" : " (no responses)");
-	sqlite3_finalize(s);
 }
 
 static void print_ede(sqlite3 *h, FILE *out)
@@ -214,20 +264,30 @@ static void print_anomalies(sqlite3 *h, FILE *out)
 	sqlite3_finalize(s);
 }
 
-static void print_verdicts(sqlite3 *h, FILE *out)
+static void print_verdicts(sqlite3 *h, const struct an_row_counts *rc, FILE *out)
 {
-	long long checks = scalar(h, "SELECT count(*) FROM sig_checks");
-	if (checks <= 0) {
+	struct an_row_counts scan;
+	if (!rc) {
+		scan.checks = scalar(h, "SELECT count(*) FROM sig_checks");
+		scan.checks_valid = scalar(h, "SELECT count(*) FROM sig_checks WHERE verdict = 'valid'");
+		scan.checks_bogus = scalar(h, "SELECT count(*) FROM sig_checks WHERE verdict = 'bogus'");
+		scan.checks_indeterminate =
+			scalar(h, "SELECT count(*) FROM sig_checks WHERE verdict = 'indeterminate'");
+		scan.checks_unsupported =
+			scalar(h, "SELECT count(*) FROM sig_checks WHERE verdict = 'unsupported'");
+		rc = &scan;
+	}
+	if (rc->checks <= 0) {
 		fprintf(out, "validation   no RRSIG checked\n");
 		return;
 	}
 	fprintf(out, "validation   %lld RRSIG checks: %lld valid, %lld bogus, %lld indeterminate,"
-		" %lld unsupported (%lld distinct signatures, %lld keys seen)\n", checks,
-		scalar(h, "SELECT count(*) FROM sig_checks WHERE verdict = 'valid'"),
-		scalar(h, "SELECT count(*) FROM sig_checks WHERE verdict = 'bogus'"),
-		scalar(h, "SELECT count(*) FROM sig_checks WHERE verdict = 'indeterminate'"),
-		scalar(h, "SELECT count(*) FROM sig_checks WHERE verdict = 'unsupported'"),
+		" %lld unsupported (%lld distinct signatures, %lld keys seen)\n",
+		(long long)rc->checks, (long long)rc->checks_valid, (long long)rc->checks_bogus,
+		(long long)rc->checks_indeterminate, (long long)rc->checks_unsupported,
 		scalar(h, "SELECT count(*) FROM signatures"), scalar(h, "SELECT count(*) FROM keys"));
+	if (rc->checks_valid == rc->checks)
+		return; /* nothing to group: skip the scan */
 	sqlite3_stmt *s;
 	if (sqlite3_prepare_v2(h, "SELECT reason, ede, count(*) FROM sig_checks WHERE verdict != 'valid'"
 			       " GROUP BY reason, ede ORDER BY count(*) DESC", -1, &s, NULL) != SQLITE_OK)
@@ -334,15 +394,17 @@ int rep_summary(const char *path, FILE *out, char *err, size_t errlen)
 	sqlite3 *h = an_db_open_read(path, err, errlen);
 	if (!h)
 		return ST_EDB;
+	struct an_row_counts buf;
+	const struct an_row_counts *rc = stored_counts(h, &buf);
 	print_incidents(h, out);
 	print_captures(h, out);
-	print_time_range(h, out);
-	print_counts(h, out);
-	print_rcodes(h, out);
+	print_time_range(h, rc, out);
+	print_counts(h, rc, out);
+	print_rcodes(h, rc, out);
 	print_ede(h, out);
 	print_servfail_names(h, out);
 	print_transactions(h, out);
-	print_verdicts(h, out);
+	print_verdicts(h, rc, out);
 	print_keys(h, out);
 	print_attribution(h, out);
 	print_anomalies(h, out);
@@ -355,12 +417,14 @@ int rep_summary_brief(const char *path, FILE *out, char *err, size_t errlen)
 	sqlite3 *h = an_db_open_read(path, err, errlen);
 	if (!h)
 		return ST_EDB;
+	struct an_row_counts buf;
+	const struct an_row_counts *rc = stored_counts(h, &buf);
 	print_incidents(h, out);
-	print_time_range(h, out);
-	print_counts(h, out);
-	print_rcodes(h, out);
+	print_time_range(h, rc, out);
+	print_counts(h, rc, out);
+	print_rcodes(h, rc, out);
 	print_ede(h, out);
-	print_verdicts(h, out);
+	print_verdicts(h, rc, out);
 	print_keys(h, out);
 	sqlite3_close(h);
 	return ST_OK;

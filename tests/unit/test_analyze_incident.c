@@ -158,6 +158,42 @@ static void test_many_resolvers(struct an_db *db, sqlite3 *h)
 	sqlite3_finalize(st);
 }
 
+/* Five more windows of bogus answers, far apart: enough incidents that
+ * the pass indexes its checks by (zone, t) from the fourth on
+ * (INC_ZT_INDEX_AFTER in incident.c); every incident, scanned or indexed,
+ * must recover at the bucket of the first valid check after its end. */
+static void test_many_incidents(struct an_db *db, sqlite3 *h)
+{
+	sqlite3_stmt *st;
+	sqlite3_exec(h, "BEGIN", NULL, NULL, NULL);
+	sqlite3_prepare_v2(h, "INSERT INTO messages (capture_id, frame, first_frame, ts_ns, transport,"
+		" src_addr, src_port, dst_addr, dst_port, cap_flags, size, qr, rd, ra, aa, ad, tc,"
+		" rcode, qname, qtype, edns, edns_do, query_id, latency_ns)"
+		" VALUES (0, 1, 1, ?1, 'udp', ?2, 53, ?3, 53, 0, 12, ?4, ?5, ?6, ?7, ?8, 0, ?9, ?10, 1,"
+		" 1, ?11, ?12, 50000000)", -1, &msg_st, NULL);
+	for (int k = 0; k < 5; k++) {
+		long long base = 2000 + 1000 * k;
+		for (long long t = base - 50; t < base + 100; t += 5) {
+			int bogus = t >= base && t <= base + 20 + 5 * k;
+			exchange(h, t * S, "www.example.", bogus, bogus ? 2 : 0, !bogus);
+		}
+	}
+	sqlite3_finalize(msg_st);
+	sqlite3_exec(h, "UPDATE messages SET frame = id; COMMIT;", NULL, NULL, NULL);
+	is_int(an_incidents_build(db, NULL), ST_OK, "pass runs with six incidents");
+	sqlite3_prepare_v2(h, "SELECT count(*), sum(i.recovered_ns = (SELECT (min(c.ts_ns) / b.w) * b.w"
+		"  FROM sig_checks c WHERE c.verdict = 'valid' AND c.ts_ns > i.end_ns)),"
+		" sum((SELECT count(*) FROM incident_evidence e WHERE e.incident_id = i.id"
+		"  AND e.claim = 'recovered') = 1)"
+		" FROM incidents i, (SELECT max(bucket_ns) AS w FROM sig_buckets) b", -1, &st, NULL);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		is_int(sqlite3_column_int(st, 0), 6, "six incidents");
+		is_int(sqlite3_column_int(st, 1), 6, "each recovers at the first valid check's bucket");
+		is_int(sqlite3_column_int(st, 2), 6, "each with its recovery frame");
+	}
+	sqlite3_finalize(st);
+}
+
 int main(void)
 {
 	char path[] = "/tmp/st_inc_XXXXXX", err[256];
@@ -170,7 +206,7 @@ int main(void)
 	test_names();
 	if (fd >= 0)
 		close(fd);
-	db = an_db_create(path, err, sizeof(err));
+	db = an_db_create(path, AN_DB_BULK, err, sizeof(err));
 	ok(db != NULL, "database created: %s", db ? "" : err);
 	if (!db)
 		return done_testing();
@@ -232,6 +268,7 @@ int main(void)
 	sqlite3_finalize(st);
 	test_tally_matches_sql(h);
 	test_many_resolvers(db, h);
+	test_many_incidents(db, h);
 	an_db_close(db);
 	unlink(path);
 	return done_testing();

@@ -230,9 +230,7 @@ static int aj_run(struct aj *j)
 		" WHERE u.rd = 0 AND u.qname IS NOT NULL AND u.qtype IS NOT NULL ORDER BY v.message_id",
 		-1, &v, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(j->h,
-		"SELECT id, src_addr, qname, qtype, ts_ns, rcode, ad FROM messages"
-		" WHERE qr = 1 AND ra = 1 AND qname IS NOT NULL"
-		" AND src_addr IN (SELECT addr FROM endpoints WHERE role = 'resolver') ORDER BY id",
+		"SELECT id, resolver, qname, qtype, t, rcode, ad FROM an_down ORDER BY rowid",
 		-1, &a, NULL) != SQLITE_OK)
 		goto out;
 	int have_v = sqlite3_step(v) == SQLITE_ROW, have_a = sqlite3_step(a) == SQLITE_ROW;

@@ -27,13 +27,16 @@ static const char schema_sql[] =
 	;
 
 /* Built after the bulk load (issue 2: "secondary indexes after the bulk
- * load, not before"). */
+ * load, not before"). They are the last thing `sigtrail analyze` waits
+ * for, so two are partial: query_id is NULL on every query, and rcodes
+ * are looked up on responses only (each reader says "qr = 1", which lets
+ * SQLite use the index); each took half the time to build. */
 static const char index_sql[] =
 	"CREATE INDEX messages_ts ON messages(ts_ns);"
 	"CREATE INDEX messages_frame ON messages(capture_id, frame);"
-	"CREATE INDEX messages_query ON messages(query_id);"
+	"CREATE INDEX messages_query ON messages(query_id) WHERE query_id IS NOT NULL;"
 	"CREATE INDEX messages_qname ON messages(qname);"
-	"CREATE INDEX messages_rcode ON messages(rcode, qr);"
+	"CREATE INDEX messages_rcode ON messages(rcode) WHERE qr = 1;"
 	"CREATE INDEX ede_message ON ede(message_id);"
 	"CREATE INDEX ede_code ON ede(code);"
 	"CREATE INDEX edns_options_message ON edns_options(message_id);"

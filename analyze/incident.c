@@ -133,16 +133,18 @@ static int inc_prepare(struct inc_ctx *c)
 	 * rewrote every row. */
 	if (sqlite3_prepare_v2(c->h,
 		"CREATE TEMP TABLE an_down AS SELECT id, capture_id, frame, resolver, client, t, b,"
-		" rcode, ad, qname, zone, an_zone_signed(qname) AS zsigned, qdo, lat, EXISTS (SELECT 1 FROM an_ede e WHERE e.message_id = x.id"
+		" rcode, ad, qname, qtype, zone, an_zone_signed(qname) AS zsigned, qdo, lat, EXISTS (SELECT 1 FROM an_ede e WHERE e.message_id = x.id"
 		" AND e.code IN (3, 19)) AS stale, tc"
 		" FROM (SELECT m.id AS id, m.capture_id AS capture_id,"
 		" m.frame AS frame, m.src_addr AS resolver, m.dst_addr AS client, m.ts_ns AS t,"
 		" CAST((m.ts_ns / ?1) * ?1 AS INTEGER) AS b, m.rcode AS rcode, m.ad AS ad, m.qname AS qname,"
-		" an_zone_of(m.qname) AS zone, coalesce(q.edns_do, 0) AS qdo,"
+		" m.qtype AS qtype, an_zone_of(m.qname) AS zone, coalesce(q.edns_do, 0) AS qdo,"
 		" m.latency_ns AS lat, m.tc AS tc"
 		" FROM messages m LEFT JOIN messages q ON q.id = m.query_id"
 		" WHERE m.qr = 1 AND m.rd = 1 AND m.ra = 1 AND m.qname IS NOT NULL"
-		" AND m.src_addr IN (SELECT addr FROM endpoints WHERE role = 'resolver')) x",
+		" AND m.src_addr IN (SELECT addr FROM endpoints WHERE role = 'resolver')"
+		/* in id order, so that answer_join.c reads it by rowid */
+		" ORDER BY m.id) x",
 		-1, &st, NULL) != SQLITE_OK)
 		return ST_EDB;
 	sqlite3_bind_int64(st, 1, c->bucket);

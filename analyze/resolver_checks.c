@@ -83,10 +83,8 @@ int an_answers_build(sqlite3 *h)
 
 	if (sqlite3_exec(h,
 		"DROP TABLE IF EXISTS temp.an_ans;"
-		"CREATE TEMP TABLE an_ans AS SELECT id, src_addr AS resolver, qname AS q,"
-		" qtype AS qt, ts_ns AS t, rcode, ad FROM messages"
-		" WHERE qr = 1 AND ra = 1 AND qname IS NOT NULL"
-		" AND src_addr IN (SELECT addr FROM endpoints WHERE role = 'resolver');"
+		"CREATE TEMP TABLE an_ans AS SELECT id, resolver, qname AS q,"
+		" qtype AS qt, t, rcode, ad FROM an_down;"
 		"CREATE INDEX temp.an_ans_q ON an_ans(q, qt, t);",
 		NULL, NULL, NULL) != SQLITE_OK)
 		return ST_EDB;

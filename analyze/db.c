@@ -609,6 +609,27 @@ void an_db_close(struct an_db *db)
 	free(db);
 }
 
+/* A `sigtrail analyze` stopped mid-load leaves its last transaction in a
+ * rollback journal (enum an_db_load). A read-only connection cannot roll
+ * it back and sees no schema at all, so a read-write one does, once: what
+ * SQLite does for any connection that may write, after which the file is
+ * its last committed state, readable as far as the load got. A journal
+ * whose writer is still at work is not hot, and SQLite leaves it alone. */
+static void roll_back_hot_journal(const char *path)
+{
+	char journal[4096];
+	struct stat sb;
+	int n = snprintf(journal, sizeof(journal), "%s-journal", path);
+	if (n < 0 || (size_t)n >= sizeof(journal) || stat(journal, &sb) != 0 || sb.st_size == 0)
+		return;
+	sqlite3 *h = NULL;
+	if (sqlite3_open_v2(path, &h, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK) {
+		sqlite3_db_config(h, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+		(void)sqlite3_exec(h, "PRAGMA user_version", NULL, NULL, NULL);
+	}
+	sqlite3_close(h);
+}
+
 /* SQLite's advice for untrusted database files (security.html): defensive
  * mode, no trusted schema, an integrity check before use, and here a
  * schema version we know. */
@@ -619,6 +640,7 @@ sqlite3 *an_db_open_read(const char *path, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return NULL;
 	}
+	roll_back_hot_journal(path);
 	if (sqlite3_open_v2(path, &h, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
 		goto fail;
 	sqlite3_db_config(h, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);

@@ -18,6 +18,7 @@
 #include "analyze/db.h"
 #include "analyze/dbq.h"
 #include "analyze/row_counts.h"
+#include "analyze/wire_blocks.h"
 #include "capture/endpoint.h"
 #include "util/err.h"
 #include "util/escape.h"
@@ -72,7 +73,9 @@ enum db_stmt {
 
 static const char *const stmt_sql[ST_N] = {
 	[ST_MSG] = "INSERT INTO messages (" MSG_COLUMNS ") VALUES (" MSG_PARAMS ")",
-	[ST_WIRE] = "INSERT INTO message_wire VALUES (?,?)",
+	/* OR REPLACE: a block flushed before it filled (a commit, a read)
+	 * is written again, whole, when it fills. */
+	[ST_WIRE] = "INSERT OR REPLACE INTO message_wire_blocks VALUES (?,?)",
 	[ST_OPT] = "INSERT INTO edns_options VALUES (?,?,?,?,?)",
 	[ST_EDE] = "INSERT INTO ede VALUES (?,?,?)",
 	[ST_ANOM] = "INSERT INTO anomalies VALUES (NULL,?,?,?,?,?)",
@@ -152,6 +155,7 @@ struct an_db {
 	unsigned nkinds;
 	uint64_t kinds_overflow;
 	struct an_row_counts rows; /* stored as rows_* stats by an_db_finish() */
+	struct an_wire_block wire; /* the message bytes not yet queued whole */
 	char err[256];
 };
 
@@ -177,8 +181,12 @@ static int db_wal(struct an_db *db)
 
 /* Everything queued is in the database and the writer is idle: this
  * thread may use the connection until it queues the next row. */
+static int wire_flush(struct an_db *db);
+
 static int db_sync(struct an_db *db)
 {
+	if (db->q && wire_flush(db) != ST_OK)
+		return ST_EDB;
 	if (db->q && an_dbq_sync(db->q) != ST_OK) {
 		snprintf(db->err, sizeof(db->err), "%s", an_dbq_error(db->q));
 		return ST_EDB;
@@ -296,6 +304,8 @@ int an_db_maybe_commit(struct an_db *db, int force)
 	/* The writer commits every AN_DB_BATCH rows by itself. */
 	if (!force)
 		return ST_OK;
+	if (wire_flush(db) != ST_OK)
+		return ST_EDB;
 	if (an_dbq_commit(db->q) != ST_OK) {
 		snprintf(db->err, sizeof(db->err), "%s", an_dbq_error(db->q));
 		return ST_EDB;
@@ -381,6 +391,32 @@ static int add_options(struct an_db *db, int64_t id, const struct dec_msg *m)
 	return ST_OK;
 }
 
+/* Queues the block being filled (analyze/wire_blocks.h); a block not yet
+ * full stays, to be queued again whole. */
+static int wire_flush(struct an_db *db)
+{
+	if (!db->wire.n)
+		return ST_OK;
+	an_dbq_row(db->q, ST_WIRE);
+	an_dbq_int(db->q, 1, db->wire.first_id);
+	an_dbq_blob(db->q, 2, db->wire.buf, db->wire.len);
+	if (db_end(db))
+		return ST_EDB;
+	if (an_wire_block_full(&db->wire))
+		an_wire_block_clear(&db->wire);
+	return ST_OK;
+}
+
+static int wire_put(struct an_db *db, int64_t id, const struct cap_msg *cm)
+{
+	int rc = an_wire_block_add(&db->wire, id, cm->wire, cm->len);
+	if (rc != ST_OK) {
+		snprintf(db->err, sizeof(db->err), "message bytes: %s", st_strerror(rc));
+		return ST_EDB;
+	}
+	return an_wire_block_full(&db->wire) ? wire_flush(db) : ST_OK;
+}
+
 int64_t an_db_add_message(struct an_db *db, const struct cap_msg *cm,
 			  const struct dec_msg *m, int64_t query_id,
 			  int64_t latency_ns)
@@ -415,10 +451,7 @@ int64_t an_db_add_message(struct an_db *db, const struct cap_msg *cm,
 	an_dbq_int(q, MSG_COL_ID, id);
 	if (db_end(db))
 		return ST_EDB;
-	an_dbq_row(q, ST_WIRE);
-	an_dbq_int(q, 1, id);
-	an_dbq_blob(q, 2, cm->wire, cm->len);
-	if (db_end(db) || add_options(db, id, m))
+	if (wire_put(db, id, cm) || add_options(db, id, m))
 		return ST_EDB;
 	an_row_counts_message(&db->rows, cm, m);
 	db->last_msg_id = id;
@@ -599,12 +632,14 @@ void an_db_close(struct an_db *db)
 		return;
 	(void)an_db_index_wait(db);
 	if (db->q) {
+		(void)wire_flush(db);
 		(void)sig_flush_all(db);
 		(void)an_dbq_stop(db->q);
 	}
 	for (int i = 0; i < ST_N; i++)
 		sqlite3_finalize(db->st[i]);
 	sqlite3_close(db->h);
+	an_wire_block_free(&db->wire);
 	free(db->sigcache);
 	free(db);
 }

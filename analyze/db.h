@@ -19,7 +19,7 @@
 #include "capture/source.h"
 #include "decode/msg.h"
 
-#define AN_DB_SCHEMA_VERSION 2
+#define AN_DB_SCHEMA_VERSION 3
 #define AN_DB_BATCH 20000
 /* Anomaly rows kept per kind; every anomaly is still counted. */
 #define AN_DB_ANOMALY_ROWS_PER_KIND 1000

@@ -1,4 +1,4 @@
--- sigtrail database, schema version 2 (PRAGMA user_version = 2).
+-- sigtrail database, schema version 3 (PRAGMA user_version = 3).
 -- Documented in docs/schema.md. Text that came from packets is stored as
 -- escaped presentation format (names as dig prints them, free text with
 -- \DDD escapes): printable ASCII only. Raw bytes are BLOBs.
@@ -57,9 +57,12 @@ CREATE TABLE messages (
 );
 -- The message bytes, apart: every scan of messages (indexes, incidents)
 -- would otherwise read them too.
-CREATE TABLE message_wire (
-	message_id INTEGER PRIMARY KEY,   -- messages.id
-	wire       BLOB NOT NULL          -- the DNS message as captured
+-- The DNS messages as captured, a block of consecutive messages per row
+-- (analyze/wire_blocks.h): message first_id + k is entry k of wires, each
+-- entry a 2-byte big-endian length and the bytes. Version 3.
+CREATE TABLE message_wire_blocks (
+	first_id INTEGER PRIMARY KEY,     -- messages.id of entry 0
+	wires    BLOB NOT NULL
 );
 CREATE TABLE edns_options (
 	message_id INTEGER NOT NULL,

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "analyze/wire_blocks.h"
 #include "decode/msg.h"
 #include "decode/name.h"
 #include "util/arena.h"
@@ -256,22 +257,28 @@ static int zm_load_cuts(struct an_zonemap *zm, sqlite3 *h)
 
 	if (!ar)
 		return ST_ENOMEM;
-	if (sqlite3_prepare_v2(h, "SELECT w.wire FROM messages m JOIN message_wire w"
-			       " ON w.message_id = m.id WHERE m.qr = 1 AND m.rd = 0"
+	/* each message's bytes are an entry of its block (wire_blocks.h) */
+	if (sqlite3_prepare_v2(h, "SELECT m.id - w.first_id, w.wires FROM messages m"
+			       " JOIN message_wire_blocks w ON w.first_id = (SELECT max(x.first_id)"
+			       "  FROM message_wire_blocks x WHERE x.first_id <= m.id)"
+			       " WHERE m.qr = 1 AND m.rd = 0"
 			       " AND m.malformed IS NULL AND (m.nscount > 0 OR m.ancount > 0)",
 			       -1, &st, NULL) != SQLITE_OK) {
 		st_arena_free(ar);
 		return ST_EDB;
 	}
 	while (rc == ST_OK && sqlite3_step(st) == SQLITE_ROW) {
-		const uint8_t *w = sqlite3_column_blob(st, 0);
-		int len = sqlite3_column_bytes(st, 0);
+		const uint8_t *block = sqlite3_column_blob(st, 1), *w;
+		int blen = sqlite3_column_bytes(st, 1);
+		size_t len;
 
-		if (!w || len < 12)
+		if (!block || blen <= 0 ||
+		    !an_wire_block_entry(block, (size_t)blen, sqlite3_column_int64(st, 0), &w, &len) ||
+		    len < 12)
 			continue;
 		st_arena_reset(ar);
 		memset(&m, 0, sizeof(m));
-		if (dec_msg_parse(&m, w, (size_t)len, ar) == ST_ENOMEM)
+		if (dec_msg_parse(&m, w, len, ar) == ST_ENOMEM)
 			continue;
 		rc = zm_scan_msg(zm, &m);
 	}

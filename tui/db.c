@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "analyze/db.h"
+#include "analyze/wire_blocks.h"
 #include "tui/db.h"
 
 /* Columns of a message list row (struct tui_msg). */
@@ -74,9 +75,13 @@ static const char *const stmt_sql[Q_N] = {
 			 " WHERE bucket_start_ns >= ?1 AND bucket_start_ns < ?2",
 	[Q_RES_BUCKET] = "SELECT resolver, responses, servfail, ede_codes FROM resolver_buckets"
 			 " WHERE bucket_start_ns >= ?1 AND bucket_start_ns < ?2",
-	[Q_MESSAGE] = "SELECT " MSG_COLS ", m.transport, m.malformed, m.latency_ns, m.query_id, w.wire,"
-		      " v.expected, v.reason, v.ede FROM messages m"
-		      " LEFT JOIN message_wire w ON w.message_id = m.id"
+	/* the message's bytes are an entry of its block (analyze/wire_blocks.h) */
+	[Q_MESSAGE] = "SELECT " MSG_COLS ", m.transport, m.malformed, m.latency_ns, m.query_id,"
+		      " (SELECT w.wires FROM message_wire_blocks w WHERE w.first_id <= m.id"
+		      "  ORDER BY w.first_id DESC LIMIT 1),"
+		      " v.expected, v.reason, v.ede,"
+		      " m.id - (SELECT max(w.first_id) FROM message_wire_blocks w WHERE w.first_id <= m.id)"
+		      " FROM messages m"
 		      " LEFT JOIN response_verdicts v ON v.message_id = m.id WHERE m.id = ?1",
 	[Q_CHECKS] = "SELECT s.owner, s.zone, c.verdict, c.reason, c.chain, s.type_covered, s.key_tag,"
 		     " s.algorithm, c.ede, s.inception, s.expiration, s.key_id, k.flags"
@@ -492,11 +497,15 @@ int tui_db_message(struct tui_db *db, int64_t id, struct tui_msg_full *out)
 	col_text(s, 15, out->malformed, sizeof(out->malformed));
 	out->latency_ns = col_i64(s, 16, 0);
 	out->query_id = col_i64(s, 17, 0);
-	const void *w = sqlite3_column_blob(s, 18);
-	int wl = sqlite3_column_bytes(s, 18);
-	if (w && wl > 0 && (out->wire = malloc((size_t)wl))) {
-		memcpy(out->wire, w, (size_t)wl);
-		out->wire_len = (size_t)wl;
+	const uint8_t *w = NULL;
+	size_t wl = 0;
+	const void *block = sqlite3_column_blob(s, 18);
+	int blen = sqlite3_column_bytes(s, 18);
+	if (block && blen > 0 && sqlite3_column_type(s, 22) == SQLITE_INTEGER &&
+	    an_wire_block_entry(block, (size_t)blen, sqlite3_column_int64(s, 22), &w, &wl) &&
+	    wl > 0 && (out->wire = malloc(wl))) {
+		memcpy(out->wire, w, wl);
+		out->wire_len = wl;
 	}
 	col_text(s, 19, out->expected, sizeof(out->expected));
 	col_text(s, 20, out->exp_reason, sizeof(out->exp_reason));

@@ -3,7 +3,7 @@
  * decode/rdata.h), and under each RRSIG its recorded verdict, reason, EDE,
  * the key that verified it (if any) and its validity window at the
  * packet's time. The frame number heads the page. The message bytes come
- * from message_wire and are parsed again here with dec_msg_parse(); all
+ * from message_wire_blocks and are parsed again here with dec_msg_parse(); all
  * text is built by decode/ (escaped ASCII) or escaped when drawn. */
 #include <curses.h>
 #include <stdarg.h>

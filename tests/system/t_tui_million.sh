@@ -25,8 +25,8 @@ SELECT capture_id, frame + k.i * 100000, first_frame + k.i * 100000, ts_ns + k.i
 	edns_udp_size, edns_version, edns_do, edns_ext_rcode, edns_z, nsid, malformed, malformed_off,
 	NULL, latency_ns
 FROM messages m, k WHERE m.id <= $n0;
-INSERT INTO message_wire SELECT m.id, w.wire FROM messages m JOIN message_wire w
-	ON w.message_id = (m.id - 1) % $n0 + 1 WHERE m.id > $n0;
+WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < 1000)
+INSERT INTO message_wire_blocks SELECT w.first_id + k.i * $n0, w.wires FROM message_wire_blocks w, k;
 UPDATE messages SET qname = 'needle.example.' WHERE id = 5;
 REINDEX; ANALYZE;"
 total=$(q "$db" "SELECT count(*) FROM messages")

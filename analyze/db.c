@@ -179,10 +179,10 @@ static int db_wal(struct an_db *db)
 	return db_exec(db, "PRAGMA journal_mode=WAL");
 }
 
-/* Everything queued is in the database and the writer is idle: this
- * thread may use the connection until it queues the next row. */
 static int wire_flush(struct an_db *db);
 
+/* Everything queued is in the database and the writer is idle: this
+ * thread may use the connection until it queues the next row. */
 static int db_sync(struct an_db *db)
 {
 	if (db->q && wire_flush(db) != ST_OK)
@@ -230,8 +230,9 @@ static int profile_cb(unsigned type, void *ctx, void *stmt, void *ns)
 
 struct an_db *an_db_create(const char *path, enum an_db_load load, char *err, size_t errlen)
 {
-	/* Start from an empty file: an old analysis must not mix in. */
-	static const char *const suffixes[] = { "", "-wal", "-shm" };
+	/* Start from an empty file: an old analysis must not mix in (nor
+	 * the journal a killed one left, which SQLite would play back). */
+	static const char *const suffixes[] = { "", "-wal", "-shm", "-journal" };
 	for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
 		char p[4096];
 		snprintf(p, sizeof(p), "%s%s", path, suffixes[i]);

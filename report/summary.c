@@ -88,101 +88,91 @@ static int print_captures(sqlite3 *h, FILE *out)
 	return ST_OK;
 }
 
-/* The rows_* counts a completed analysis stored (analyze/row_counts.h),
- * or NULL: then the rows are counted here. SIGTRAIL_SUMMARY_SCAN=1
- * counts the rows even when the stats are there (t_row_counts.sh
- * compares the two). */
-static const struct an_row_counts *stored_counts(sqlite3 *h, struct an_row_counts *buf)
+/* The rows counted by SQL: what the rows_* stats say when a database
+ * lacks them (a live capture still running, a killed analysis). */
+static void scan_counts(sqlite3 *h, struct an_row_counts *c)
 {
-	if (getenv("SIGTRAIL_SUMMARY_SCAN"))
-		return NULL;
-	return an_row_counts_read(h, buf) ? buf : NULL;
+	memset(c, 0, sizeof(*c));
+	c->messages = scalar(h, "SELECT count(*) FROM messages");
+	c->queries = scalar(h, "SELECT count(*) FROM messages WHERE qr = 0");
+	c->responses = scalar(h, "SELECT count(*) FROM messages WHERE qr = 1");
+	c->malformed = scalar(h, "SELECT count(*) FROM messages WHERE malformed IS NOT NULL");
+	c->udp = scalar(h, "SELECT count(*) FROM messages WHERE transport = 'udp'");
+	c->tcp = scalar(h, "SELECT count(*) FROM messages WHERE transport = 'tcp'");
+	c->reassembled = scalar(h, "SELECT count(*) FROM messages WHERE cap_flags & 1");
+	c->ts_first = scalar(h, "SELECT min(ts_ns) FROM messages");
+	c->ts_last = scalar(h, "SELECT max(ts_ns) FROM messages");
+	c->checks = scalar(h, "SELECT count(*) FROM sig_checks");
+	c->checks_valid = scalar(h, "SELECT count(*) FROM sig_checks WHERE verdict = 'valid'");
+	c->checks_bogus = scalar(h, "SELECT count(*) FROM sig_checks WHERE verdict = 'bogus'");
+	c->checks_indeterminate = scalar(h, "SELECT count(*) FROM sig_checks WHERE verdict = 'indeterminate'");
+	c->checks_unsupported = scalar(h, "SELECT count(*) FROM sig_checks WHERE verdict = 'unsupported'");
+	sqlite3_stmt *s;
+	if (sqlite3_prepare_v2(h, "SELECT rcode, count(*) FROM messages WHERE qr = 1 GROUP BY rcode",
+			       -1, &s, NULL) != SQLITE_OK)
+		return;
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		int64_t r = sqlite3_column_int64(s, 0);
+		if (r >= 0 && r < AN_ROW_RCODES)
+			c->rcode[r] = sqlite3_column_int64(s, 1);
+	}
+	sqlite3_finalize(s);
 }
 
-static void print_time_range(sqlite3 *h, const struct an_row_counts *rc, FILE *out)
+/* The rows_* counts a completed analysis stored (analyze/row_counts.h),
+ * else the rows counted here. SIGTRAIL_SUMMARY_SCAN=1 counts the rows
+ * even when the stats are there (t_row_counts.sh compares the two). */
+static void get_counts(sqlite3 *h, struct an_row_counts *c)
 {
-	long long lo, hi, n;
-	long long resol = scalar(h, "SELECT max(tsresol_ns) FROM captures");
-	if (rc) {
-		lo = rc->ts_first;
-		hi = rc->ts_last;
-		n = rc->messages;
-	} else {
-		lo = scalar(h, "SELECT min(ts_ns) FROM messages");
-		hi = scalar(h, "SELECT max(ts_ns) FROM messages");
-		n = scalar(h, "SELECT count(*) FROM messages");
-	}
-	if (n <= 0)
+	if (getenv("SIGTRAIL_SUMMARY_SCAN") || !an_row_counts_read(h, c))
+		scan_counts(h, c);
+}
+
+static void print_time_range(sqlite3 *h, const struct an_row_counts *c, FILE *out)
+{
+	if (c->messages <= 0)
 		return;
+	long long resol = scalar(h, "SELECT max(tsresol_ns) FROM captures");
 	char a[64], b[64], d[32];
-	rep_format_time(a, sizeof(a), lo, resol > 0 ? resol : 1000);
-	rep_format_time(b, sizeof(b), hi, resol > 0 ? resol : 1000);
-	format_duration(d, sizeof(d), hi - lo);
+	rep_format_time(a, sizeof(a), c->ts_first, resol > 0 ? resol : 1000);
+	rep_format_time(b, sizeof(b), c->ts_last, resol > 0 ? resol : 1000);
+	format_duration(d, sizeof(d), c->ts_last - c->ts_first);
 	fprintf(out, "time         %s .. %s (%s)\n", a, b, d);
 }
 
-static void print_counts(sqlite3 *h, const struct an_row_counts *rc, FILE *out)
+static void print_counts(const struct an_row_counts *c, FILE *out)
 {
-	struct an_row_counts scan;
-	if (!rc) {
-		scan.messages = scalar(h, "SELECT count(*) FROM messages");
-		scan.queries = scalar(h, "SELECT count(*) FROM messages WHERE qr = 0");
-		scan.responses = scalar(h, "SELECT count(*) FROM messages WHERE qr = 1");
-		scan.malformed = scalar(h, "SELECT count(*) FROM messages WHERE malformed IS NOT NULL");
-		scan.udp = scalar(h, "SELECT count(*) FROM messages WHERE transport = 'udp'");
-		scan.tcp = scalar(h, "SELECT count(*) FROM messages WHERE transport = 'tcp'");
-		scan.reassembled = scalar(h, "SELECT count(*) FROM messages WHERE cap_flags & 1");
-		rc = &scan;
-	}
 	fprintf(out, "messages     %lld (%lld queries, %lld responses, %lld malformed)\n",
-		(long long)rc->messages, (long long)rc->queries, (long long)rc->responses,
-		(long long)rc->malformed);
+		(long long)c->messages, (long long)c->queries, (long long)c->responses,
+		(long long)c->malformed);
 	fprintf(out, "transports   %lld udp, %lld tcp; %lld reassembled from IP fragments\n",
-		(long long)rc->udp, (long long)rc->tcp, (long long)rc->reassembled);
+		(long long)c->udp, (long long)c->tcp, (long long)c->reassembled);
 }
 
-static void print_rcode(FILE *out, int *any, long long rcode, long long n)
-{
-	char buf[16];
-	fprintf(out, "%s %s %lld", *any ? "," : "",
-		dec_rcode_name((uint16_t)rcode, buf, sizeof(buf)), n);
-	*any = 1;
-}
-
-/* Most frequent first; ties by rcode. */
-static void print_rcodes(sqlite3 *h, const struct an_row_counts *rc, FILE *out)
+/* Most frequent first, ties by rcode: a selection sort over the few
+ * rcodes seen (AN_ROW_RCODES is 4096 slots, almost all zero). */
+static void print_rcodes(const struct an_row_counts *c, FILE *out)
 {
 	fprintf(out, "rcodes      ");
-	int any = 0;
-	if (rc) {
-		/* A selection sort over the few rcodes seen: AN_ROW_RCODES is
-		 * 4096 slots, almost all zero. */
-		int64_t last_n = INT64_MAX;
-		int last_r = -1;
-		for (;;) {
-			int best = -1;
-			for (int r = 0; r < AN_ROW_RCODES; r++) {
-				int64_t n = rc->rcode[r];
-				if (n <= 0 || n > last_n || (n == last_n && r <= last_r))
-					continue;
-				if (best < 0 || n > rc->rcode[best])
-					best = r;
-			}
-			if (best < 0)
-				break;
-			print_rcode(out, &any, best, (long long)rc->rcode[best]);
-			last_n = rc->rcode[best];
-			last_r = best;
+	int any = 0, last_r = -1;
+	int64_t last_n = INT64_MAX;
+	for (;;) {
+		int best = -1;
+		for (int r = 0; r < AN_ROW_RCODES; r++) {
+			int64_t n = c->rcode[r];
+			if (n <= 0 || n > last_n || (n == last_n && r <= last_r))
+				continue;
+			if (best < 0 || n > c->rcode[best])
+				best = r;
 		}
-	} else {
-		sqlite3_stmt *s;
-		if (sqlite3_prepare_v2(h, "SELECT rcode, count(*) FROM messages WHERE qr = 1"
-				       " GROUP BY rcode ORDER BY count(*) DESC, rcode", -1, &s,
-				       NULL) != SQLITE_OK)
-			return;
-		while (sqlite3_step(s) == SQLITE_ROW)
-			print_rcode(out, &any, sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 1));
-		sqlite3_finalize(s);
+		if (best < 0)
+			break;
+		char buf[16];
+		fprintf(out, "%s %s %lld", any ? "," : "",
+			dec_rcode_name((uint16_t)best, buf, sizeof(buf)), (long long)c->rcode[best]);
+		any = 1;
+		last_n = c->rcode[best];
+		last_r = best;
 	}
 	fprintf(out, "%s\n", any ? "" : " (no responses)");
 }
@@ -266,17 +256,6 @@ static void print_anomalies(sqlite3 *h, FILE *out)
 
 static void print_verdicts(sqlite3 *h, const struct an_row_counts *rc, FILE *out)
 {
-	struct an_row_counts scan;
-	if (!rc) {
-		scan.checks = scalar(h, "SELECT count(*) FROM sig_checks");
-		scan.checks_valid = scalar(h, "SELECT count(*) FROM sig_checks WHERE verdict = 'valid'");
-		scan.checks_bogus = scalar(h, "SELECT count(*) FROM sig_checks WHERE verdict = 'bogus'");
-		scan.checks_indeterminate =
-			scalar(h, "SELECT count(*) FROM sig_checks WHERE verdict = 'indeterminate'");
-		scan.checks_unsupported =
-			scalar(h, "SELECT count(*) FROM sig_checks WHERE verdict = 'unsupported'");
-		rc = &scan;
-	}
 	if (rc->checks <= 0) {
 		fprintf(out, "validation   no RRSIG checked\n");
 		return;
@@ -394,17 +373,17 @@ int rep_summary(const char *path, FILE *out, char *err, size_t errlen)
 	sqlite3 *h = an_db_open_read(path, err, errlen);
 	if (!h)
 		return ST_EDB;
-	struct an_row_counts buf;
-	const struct an_row_counts *rc = stored_counts(h, &buf);
+	struct an_row_counts rc;
+	get_counts(h, &rc);
 	print_incidents(h, out);
 	print_captures(h, out);
-	print_time_range(h, rc, out);
-	print_counts(h, rc, out);
-	print_rcodes(h, rc, out);
+	print_time_range(h, &rc, out);
+	print_counts(&rc, out);
+	print_rcodes(&rc, out);
 	print_ede(h, out);
 	print_servfail_names(h, out);
 	print_transactions(h, out);
-	print_verdicts(h, rc, out);
+	print_verdicts(h, &rc, out);
 	print_keys(h, out);
 	print_attribution(h, out);
 	print_anomalies(h, out);
@@ -417,14 +396,14 @@ int rep_summary_brief(const char *path, FILE *out, char *err, size_t errlen)
 	sqlite3 *h = an_db_open_read(path, err, errlen);
 	if (!h)
 		return ST_EDB;
-	struct an_row_counts buf;
-	const struct an_row_counts *rc = stored_counts(h, &buf);
+	struct an_row_counts rc;
+	get_counts(h, &rc);
 	print_incidents(h, out);
-	print_time_range(h, rc, out);
-	print_counts(h, rc, out);
-	print_rcodes(h, rc, out);
+	print_time_range(h, &rc, out);
+	print_counts(&rc, out);
+	print_rcodes(&rc, out);
 	print_ede(h, out);
-	print_verdicts(h, rc, out);
+	print_verdicts(h, &rc, out);
 	print_keys(h, out);
 	sqlite3_close(h);
 	return ST_OK;

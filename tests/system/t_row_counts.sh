@@ -10,17 +10,7 @@ set -u
 cd "$(dirname "$0")/../.."
 : "${SIGTRAIL:=./sigtrail}"
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-caps=()
-for d in tests/lab/*/; do
-	c=$(ls "$d"capture.pcap* 2>/dev/null | head -n 1)
-	[[ -n "$c" ]] && caps+=("$c|$d/root-anchor.ds")
-done
-for c in tests/captures/*.pcap tests/captures/*.pcapng; do caps+=("$c|"); done
-/usr/bin/python3 tests/system/make_odd_messages.py "$tmp/odd.pcap" && caps+=("$tmp/odd.pcap|")
-if [[ -d ../shared/corpus ]]; then
-	while IFS= read -r c; do caps+=("$c|"); done < <(find ../shared/corpus -path '*/_derived' -prune -o \
-		-type f -size -20M \( -name '*.pcap' -o -name '*.pcapng' -o -name '*.cap' \) -print | LC_ALL=C sort)
-fi
+. tests/system/capture_list.sh
 (( ${#caps[@]} >= 20 )) || { echo "FAIL: only ${#caps[@]} captures"; exit 1; }
 # stat key | the SQL that counts the same rows
 checks="rows_messages|SELECT count(*) FROM messages

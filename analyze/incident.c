@@ -133,7 +133,7 @@ static int inc_prepare(struct inc_ctx *c)
 	 * rewrote every row. */
 	if (sqlite3_prepare_v2(c->h,
 		"CREATE TEMP TABLE an_down AS SELECT id, capture_id, frame, resolver, client, t, b,"
-		" rcode, ad, qname, qtype, zone, an_zone_signed(qname) AS zsigned, qdo, lat, EXISTS (SELECT 1 FROM an_ede e WHERE e.message_id = x.id"
+		" rcode, ad, qname, qtype, zone, an_zone_signed(zone) AS zsigned, qdo, lat, EXISTS (SELECT 1 FROM an_ede e WHERE e.message_id = x.id"
 		" AND e.code IN (3, 19)) AS stale, tc"
 		" FROM (SELECT m.id AS id, m.capture_id AS capture_id,"
 		" m.frame AS frame, m.src_addr AS resolver, m.dst_addr AS client, m.ts_ns AS t,"

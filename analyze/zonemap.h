@@ -10,7 +10,7 @@
  *
  *   an_zone_of(name)          deepest known zone at or above name, or NULL
  *   an_signed_zone_of(name)   deepest signed zone at or above name, or NULL
- *   an_zone_signed(name)      1 if an_zone_of(name) is a signed zone, else 0
+ *   an_zone_signed(zone)      1 if zone (as an_zone_of() gives it) is signed, else 0
  *   an_name_under(name, zone) 1 if name equals zone or lies below it
  *
  * Names are escaped presentation text with a trailing dot (docs/schema.md),

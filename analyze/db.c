@@ -257,6 +257,10 @@ struct an_db *an_db_create(const char *path, enum an_db_load load, char *err, si
 	if (sqlite3_open_v2(path, &db->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
 			    NULL) != SQLITE_OK)
 		goto fail;
+	/* Under the bulk load's rollback journal a commit waits for readers
+	 * (`sigtrail tui --follow`, `summary`) to finish their read; without
+	 * a timeout it failed at once with "database is locked". */
+	sqlite3_busy_timeout(db->h, AN_DB_BUSY_WAIT_MS);
 	const char *profile = getenv("SIGTRAIL_SQL_PROFILE");
 	if (profile) {
 		long ms = strtol(profile, NULL, 10);
@@ -681,6 +685,8 @@ sqlite3 *an_db_open_read(const char *path, char *err, size_t errlen)
 		goto fail;
 	sqlite3_db_config(h, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
 	sqlite3_db_config(h, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
+	/* a `sigtrail analyze` still loading holds the file for a commit */
+	sqlite3_busy_timeout(h, AN_DB_READ_WAIT_MS);
 	sqlite3_stmt *s = NULL;
 	if (sqlite3_prepare_v2(h, "PRAGMA user_version", -1, &s, NULL) != SQLITE_OK)
 		goto fail;

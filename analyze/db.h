@@ -23,6 +23,10 @@
 #define AN_DB_BATCH 20000
 /* Anomaly rows kept per kind; every anomaly is still counted. */
 #define AN_DB_ANOMALY_ROWS_PER_KIND 1000
+/* How long a commit waits for readers of the database to let go, and a
+ * reader for a commit. */
+#define AN_DB_BUSY_WAIT_MS 60000
+#define AN_DB_READ_WAIT_MS 5000
 /* Readers run PRAGMA quick_check on databases up to this size only. */
 #define AN_DB_QUICK_CHECK_MAX (256LL << 20)
 

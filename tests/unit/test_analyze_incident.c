@@ -179,8 +179,26 @@ static void test_many_incidents(struct an_db *db, sqlite3 *h)
 		}
 	}
 	sqlite3_finalize(msg_st);
-	sqlite3_exec(h, "UPDATE messages SET frame = id; COMMIT;", NULL, NULL, NULL);
+	/* latencies that differ, with ties, for the medians below */
+	sqlite3_exec(h, "UPDATE messages SET frame = id;"
+		     " UPDATE messages SET latency_ns = (id * 7919) % 1000 * 100000 WHERE qr = 1; COMMIT;",
+		     NULL, NULL, NULL);
 	is_int(an_incidents_build(db, NULL), ST_OK, "pass runs with six incidents");
+	/* buckets.c takes the medians in C; the window query it replaced is
+	 * the oracle (lower median of the answers with a latency) */
+	sqlite3_prepare_v2(h, "SELECT count(*), sum(r.latency_median_ns IS (SELECT lat FROM"
+		" (SELECT d.lat AS lat, row_number() OVER (ORDER BY d.lat) AS rn, count(*) OVER () AS n"
+		"  FROM an_down d WHERE d.resolver = r.resolver AND d.b = r.bucket_start_ns AND d.lat > 0)"
+		" WHERE rn = (n + 1) / 2)), count(DISTINCT r.latency_median_ns)"
+		" FROM resolver_buckets r", -1, &st, NULL);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		ok(sqlite3_column_int(st, 0) > 20, "%d resolver buckets", sqlite3_column_int(st, 0));
+		is_int(sqlite3_column_int(st, 1), sqlite3_column_int(st, 0),
+		       "every latency median equals the window query's");
+		ok(sqlite3_column_int(st, 2) > 5, "and the medians differ (%d values)",
+		   sqlite3_column_int(st, 2));
+	}
+	sqlite3_finalize(st);
 	sqlite3_prepare_v2(h, "SELECT count(*), sum(i.recovered_ns = (SELECT (min(c.ts_ns) / b.w) * b.w"
 		"  FROM sig_checks c WHERE c.verdict = 'valid' AND c.ts_ns > i.end_ns)),"
 		" sum((SELECT count(*) FROM incident_evidence e WHERE e.incident_id = i.id"

@@ -23,6 +23,12 @@
 #define S 1000000000LL
 
 static sqlite3_stmt *msg_st;
+/* msg_st's statement: the parameters msg() binds */
+#define MSG_INSERT "INSERT INTO messages (capture_id, frame, first_frame, ts_ns, transport," \
+	" src_addr, src_port, dst_addr, dst_port, cap_flags, size, qr, rd, ra, aa, ad, tc," \
+	" rcode, qname, qtype, edns, edns_do, query_id, latency_ns)" \
+	" VALUES (0, 1, 1, ?1, 'udp', ?2, 53, ?3, 53, 0, 12, ?4, ?5, ?6, ?7, ?8, 0, ?9, ?10, 1," \
+	" 1, ?11, ?12, 50000000)"
 
 /* One message; returns its id. */
 static long long msg(long long t, const char *src, const char *dst, int qr, int rd, int ra,
@@ -166,11 +172,7 @@ static void test_many_incidents(struct an_db *db, sqlite3 *h)
 {
 	sqlite3_stmt *st;
 	sqlite3_exec(h, "BEGIN", NULL, NULL, NULL);
-	sqlite3_prepare_v2(h, "INSERT INTO messages (capture_id, frame, first_frame, ts_ns, transport,"
-		" src_addr, src_port, dst_addr, dst_port, cap_flags, size, qr, rd, ra, aa, ad, tc,"
-		" rcode, qname, qtype, edns, edns_do, query_id, latency_ns)"
-		" VALUES (0, 1, 1, ?1, 'udp', ?2, 53, ?3, 53, 0, 12, ?4, ?5, ?6, ?7, ?8, 0, ?9, ?10, 1,"
-		" 1, ?11, ?12, 50000000)", -1, &msg_st, NULL);
+	sqlite3_prepare_v2(h, MSG_INSERT, -1, &msg_st, NULL);
 	for (int k = 0; k < 5; k++) {
 		long long base = 2000 + 1000 * k;
 		for (long long t = base - 50; t < base + 100; t += 5) {
@@ -237,11 +239,7 @@ int main(void)
 		"INSERT INTO findings (kind, zone, key_tag, message_id, ts_ns)"
 		" VALUES ('unpublished_key', 'example.', 33834, NULL, 100000000000);",
 		NULL, NULL, NULL);
-	sqlite3_prepare_v2(h, "INSERT INTO messages (capture_id, frame, first_frame, ts_ns, transport,"
-		" src_addr, src_port, dst_addr, dst_port, cap_flags, size, qr, rd, ra, aa, ad, tc,"
-		" rcode, qname, qtype, edns, edns_do, query_id, latency_ns)"
-		" VALUES (0, 1, 1, ?1, 'udp', ?2, 53, ?3, 53, 0, 12, ?4, ?5, ?6, ?7, ?8, 0, ?9, ?10, 1,"
-		" 1, ?11, ?12, 50000000)", -1, &msg_st, NULL);
+	sqlite3_prepare_v2(h, MSG_INSERT, -1, &msg_st, NULL);
 	for (t = 10; t < 200; t += 5) {
 		int bogus = t >= 100 && t <= 140;
 		int nta = t >= 125;

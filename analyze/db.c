@@ -585,10 +585,16 @@ static void *index_thread(void *arg)
 	ix->rc = ST_EDB;
 	if (sqlite3_open_v2(ix->path, &h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) == SQLITE_OK &&
 	    sqlite3_busy_timeout(h, 600000) == SQLITE_OK &&
-	    /* First move the loaded rows from the WAL into the database file
-	     * (they are all older than the incident pass's snapshot, so this
-	     * runs beside it); left to the close, it took half a second. */
-	    sqlite3_exec(h, "PRAGMA cache_size=-32768; PRAGMA wal_checkpoint(PASSIVE);"
+	    /* A small cache on purpose: SQLite's sorter keeps at most
+	     * cache_size bytes in memory before it spills a sorted run, and
+	     * sorting a few 4 MiB runs and merging them beat one 32 MiB sort
+	     * in memory (a linked-list merge sort, cache-unfriendly): the
+	     * qname index took 0.3 s instead of 0.7 s on a million messages,
+	     * and peak memory fell by 70 MB (docs/bench.md).
+	     * Then move rows a WAL still holds (a `live` session's) into the
+	     * database file beside the incident pass; left to the close, it
+	     * took half a second. */
+	    sqlite3_exec(h, "PRAGMA cache_size=-4096; PRAGMA wal_checkpoint(PASSIVE);"
 			 " BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK &&
 	    sqlite3_exec(h, index_sql, NULL, NULL, NULL) == SQLITE_OK &&
 	    sqlite3_exec(h, "COMMIT", NULL, NULL, NULL) == SQLITE_OK)

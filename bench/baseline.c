@@ -10,6 +10,8 @@
  * Build: cc -O2 -std=c11 -D_DEFAULT_SOURCE bench/baseline.c \
  *            $(pkg-config --cflags --libs libpcap sqlite3) -o bench/work/baseline
  * Usage: baseline CAPTURE DB     (prints "packets messages skipped malformed" on stderr)
+ *        baseline CAPTURE -      the same walk with no SQLite at all: bench/run.sh times it
+ *                                to show what the rows and indexes alone cost on the machine
  */
 #include <arpa/inet.h>
 #include <pcap/pcap.h>
@@ -195,6 +197,10 @@ static void on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *p
 		c->malformed++;
 		return;
 	}
+	if (!c->ins) { /* "-": no database */
+		c->messages++;
+		return;
+	}
 	sqlite3_stmt *s = c->ins;
 	sqlite3_bind_int(s, 1, r.id);
 	sqlite3_bind_double(s, 2, (double)h->ts.tv_sec + (double)h->ts.tv_usec / 1e6);
@@ -238,7 +244,7 @@ int main(int argc, char **argv)
 	struct ctx c = {0};
 
 	if (argc != 3) {
-		fprintf(stderr, "usage: baseline CAPTURE DB\n");
+		fprintf(stderr, "usage: baseline CAPTURE DB|-\n");
 		return 2;
 	}
 	pcap_t *pc = pcap_open_offline(argv[1], errbuf);
@@ -247,6 +253,14 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	c.linktype = pcap_datalink(pc);
+	if (strcmp(argv[2], "-") == 0) {
+		db = NULL;
+		if (pcap_loop(pc, -1, on_packet, (u_char *)&c) == -1) {
+			fprintf(stderr, "baseline: %s\n", pcap_geterr(pc));
+			return 1;
+		}
+		goto done;
+	}
 	if (sqlite3_open(argv[2], &db) != SQLITE_OK) {
 		fprintf(stderr, "baseline: %s\n", sqlite3_errmsg(db));
 		return 1;
@@ -270,6 +284,7 @@ int main(int argc, char **argv)
 	exec_or_die(db, "CREATE INDEX message_qname ON message(qname);"
 			"CREATE INDEX message_time ON message(time);"
 			"COMMIT;");
+done:
 	sqlite3_close(db);
 	pcap_close(pc);
 	fprintf(stderr, "baseline: %lu packets, %lu messages, %lu skipped, %lu malformed\n",

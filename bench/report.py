@@ -9,7 +9,8 @@ import os
 import statistics
 import sys
 
-TARGET_TSHARK = 20.0    # sigtrail at least 20x faster than tshark
+TARGET_TSHARK = 20.0    # sigtrail at least 20x faster than tshark (issue 2)
+AIM_TSHARK_VALIDATING = 10.0  # with validation, still at least 10x faster (issue 4's aim)
 TARGET_BASELINE = 2.0   # sigtrail at most 2x the baseline's time
 TARGET_FLAT = 1.5       # peak RSS on the 10x longer capture at most 1.5x the 1M capture's
 
@@ -60,7 +61,7 @@ def main():
             caps[c] = (int(meta["cap.%s.packets" % c]), int(meta["cap.%s.bytes" % c]))
     rows = []
     m = {}
-    for label in ("sigtrail", "baseline", "tshark"):
+    for label in ("sigtrail", "baseline", "baseline-nodb", "tshark"):
         for cap in ("main", "long"):
             s = med(runs, (label, cap))
             m[(label, cap)] = s
@@ -73,6 +74,7 @@ def main():
     def ratio(a, b):
         return a / b if a is not None and b else None
     st, bl, ts = m[("sigtrail", "main")], m[("baseline", "main")], m[("tshark", "main")]
+    bln = m[("baseline-nodb", "main")]
     stl, bll = m[("sigtrail", "long")], m[("baseline", "long")]
     tsm = med(runs, ("tshark", "small"))
     r_ts = ratio(ts and ts["wall"], st and st["wall"])
@@ -93,6 +95,9 @@ def main():
     targets = [
         ("sigtrail ≥ %gx faster than tshark (wall, 1M)" % TARGET_TSHARK, r_ts, "%.1fx",
          verdict(r_ts, TARGET_TSHARK, True), r_cpu_ts, verdict(r_cpu_ts, TARGET_TSHARK, True)),
+        ("sigtrail ≥ %gx faster than tshark, validating (issue 4's aim)" % AIM_TSHARK_VALIDATING,
+         r_ts, "%.1fx", verdict(r_ts, AIM_TSHARK_VALIDATING, True), r_cpu_ts,
+         verdict(r_cpu_ts, AIM_TSHARK_VALIDATING, True)),
         ("sigtrail ≤ %gx the baseline's time (wall, 1M)" % TARGET_BASELINE, r_bl, "%.2fx",
          verdict(r_bl, TARGET_BASELINE, False), r_cpu_bl, verdict(r_cpu_bl, TARGET_BASELINE, False)),
         ("sigtrail peak RSS, 10x longer / 1M ≤ %g" % TARGET_FLAT, r_flat, "%.2fx",
@@ -178,15 +183,24 @@ def main():
                  fmt(r_flat_bl, ".2f"), fmt(tshark_growth, ".0f")))
     L.append("")
     if ts and bl:
-        need = ts["wall"] / TARGET_TSHARK
-        L.append("Reachability: in this run tshark took %.1fx the baseline's wall time, so %gx "
-                 "faster than tshark means sigtrail in at most %.2f s, %.2fx the baseline's time%s." % (
-                     ts["wall"] / bl["wall"], TARGET_TSHARK, need, need / bl["wall"],
-                     " (faster than the baseline itself: both time targets can only be met "
-                     "together if sigtrail, which also validates, finds the incidents and writes "
-                     "several rows per message, finishes before the plain libpcap + SQLite loop "
-                     "does; it already writes from a thread of its own and builds its indexes on "
-                     "another)" if need < bl["wall"] else ""))
+        L.append("Reachability of the tshark targets: in this run tshark took %.1fx the "
+                 "baseline's wall time, so the baseline itself, which walks UDP messages only, "
+                 "validates nothing and writes one 15-column row per message, misses both." % (
+                     ts["wall"] / bl["wall"]))
+        for target in (TARGET_TSHARK, AIM_TSHARK_VALIDATING):
+            need = ts["wall"] / target
+            L.append("- %gx faster than tshark: sigtrail in at most %.2f s, %.2fx the baseline's "
+                     "time." % (target, need, need / bl["wall"]))
+        if bln:
+            rows_cost = bl["wall"] - bln["wall"]
+            L.append("- The baseline's walk without SQLite (`baseline CAPTURE -`) took %.2f s: its "
+                     "rows and two indexes alone cost %.2f s of one core, %s the %gx budget of "
+                     "%.2f s. SQLite has one writer per database, so more cores do not shorten "
+                     "this part: sigtrail's `messages` rows carry more columns than these, and "
+                     "it writes several other rows per message besides." % (
+                         bln["wall"], rows_cost,
+                         "more than" if rows_cost > ts["wall"] / TARGET_TSHARK else "within",
+                         TARGET_TSHARK, ts["wall"] / TARGET_TSHARK))
         L.append("")
     fails = [(k, v) for k, v in runs.items() if any(r[3] not in (0, 1) for r in v)]
     if fails:
@@ -321,12 +335,12 @@ def main():
     with open(out, "w") as f:
         f.write(text)
     # terminal summary
-    print("%-9s %-11s %3s %8s %8s %9s %11s %8s" % ("tool", "capture", "n", "wall s", "CPU s",
+    print("%-13s %-11s %3s %8s %8s %9s %11s %8s" % ("tool", "capture", "n", "wall s", "CPU s",
                                                    "RSS MB", "packets/s", "MB/s"))
     for (label, cap, n, wall, cpu, rss, pps, mbs, _) in rows:
-        print("%-9s %-11s %3d %8.2f %8.2f %9.0f %11.0f %8.1f" % (label, cap, n, wall, cpu, rss, pps, mbs))
+        print("%-13s %-11s %3d %8.2f %8.2f %9.0f %11.0f %8.1f" % (label, cap, n, wall, cpu, rss, pps, mbs))
     for name, r, f, v, rc, vc in targets:
-        print("%-52s %10s  %-8s (CPU: %s)" % (name, "-" if r is None else f % r, v,
+        print("%-62s %10s  %-8s (CPU: %s)" % (name, "-" if r is None else f % r, v,
                                              "-" if rc is None else (f % rc) + " " + vc))
 
 

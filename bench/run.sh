@@ -131,6 +131,7 @@ TSHARK_ARGS=(-T fields -e frame.number -e frame.time_epoch -e ip.src -e ip.dst -
 	-e dns.flags.response -e dns.opt.ext_error.info_code -Y dns)
 meta cmd.sigtrail "$SIGTRAIL analyze CAPTURE -o $W/sigtrail.db   (rm -f $W/sigtrail.db* before each run)"
 meta cmd.baseline "$BASELINE_CMD   (rm -f DB* before each run)"
+meta cmd.baseline-nodb "$W/baseline CAPTURE -   (the same walk, no SQLite)"
 meta cmd.tshark "tshark -r CAPTURE ${TSHARK_ARGS[*]} > /dev/null"
 meta cmd.time "$TIME -f '%e %U %S %M' (wall s, user s, sys s, peak RSS kB)"
 
@@ -161,6 +162,8 @@ rss_trace() {
 run_baseline() {
 	rm -f "$W/baseline.db" "$W/baseline.db-wal" "$W/baseline.db-shm"
 	measure baseline "$1" "$3" "$W/baseline" "$2" "$W/baseline.db"
+	# the same walk without SQLite: what the rows and indexes alone cost on this machine
+	[ "$1" != main ] || measure baseline-nodb "$1" "$3" "$W/baseline" "$2" -
 }
 warm() { cat "$1" >/dev/null; } # the captures are read from the page cache, for every tool
 

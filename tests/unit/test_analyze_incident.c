@@ -22,6 +22,16 @@
 
 #define S 1000000000LL
 
+/* Steps a one-row query the checks below read; a query that fails (a
+ * typo, a renamed column) is a failed check, not checks silently skipped. */
+static int query_row(sqlite3_stmt *st, const char *what)
+{
+	int row = sqlite3_step(st) == SQLITE_ROW;
+
+	ok(row, "%s: the query returns its row", what);
+	return row;
+}
+
 static sqlite3_stmt *msg_st;
 /* msg_st's statement: the parameters msg() binds */
 #define MSG_INSERT "INSERT INTO messages (capture_id, frame, first_frame, ts_ns, transport," \
@@ -156,7 +166,7 @@ static void test_many_resolvers(struct an_db *db, sqlite3 *h)
 	sqlite3_prepare_v2(h, "SELECT (SELECT count(*) FROM endpoints WHERE role = 'resolver'),"
 			   " (SELECT group_concat(resolver_addr || '>' || upstream_addr) FROM resolver_links)",
 			   -1, &st, NULL);
-	if (sqlite3_step(st) == SQLITE_ROW) {
+	if (query_row(st, "resolver roles past the scan limit")) {
 		is_int(sqlite3_column_int(st, 0), AN_ROLES_SCAN_RESOLVERS_MAX + 2, "all resolvers seen");
 		is_str((const char *)sqlite3_column_text(st, 1), "192.0.2.53>192.0.2.1",
 		       "the same single link");
@@ -193,7 +203,7 @@ static void test_many_incidents(struct an_db *db, sqlite3 *h)
 		"  FROM an_down d WHERE d.resolver = r.resolver AND d.b = r.bucket_start_ns AND d.lat > 0)"
 		" WHERE rn = (n + 1) / 2)), count(DISTINCT r.latency_median_ns)"
 		" FROM resolver_buckets r", -1, &st, NULL);
-	if (sqlite3_step(st) == SQLITE_ROW) {
+	if (query_row(st, "latency medians")) {
 		ok(sqlite3_column_int(st, 0) > 20, "%d resolver buckets", sqlite3_column_int(st, 0));
 		is_int(sqlite3_column_int(st, 1), sqlite3_column_int(st, 0),
 		       "every latency median equals the window query's");
@@ -206,7 +216,7 @@ static void test_many_incidents(struct an_db *db, sqlite3 *h)
 		" sum((SELECT count(*) FROM incident_evidence e WHERE e.incident_id = i.id"
 		"  AND e.claim = 'recovered') = 1)"
 		" FROM incidents i, (SELECT max(bucket_ns) AS w FROM sig_buckets) b", -1, &st, NULL);
-	if (sqlite3_step(st) == SQLITE_ROW) {
+	if (query_row(st, "recovery of six incidents")) {
 		is_int(sqlite3_column_int(st, 0), 6, "six incidents");
 		is_int(sqlite3_column_int(st, 1), 6, "each recovers at the first valid check's bucket");
 		is_int(sqlite3_column_int(st, 2), 6, "each with its recovery frame");
@@ -251,7 +261,7 @@ int main(void)
 	is_int(an_incidents_build(db, NULL), ST_OK, "pass runs");
 	sqlite3_prepare_v2(h, "SELECT count(*), min(zone), min(start_ns), min(end_ns), min(root_cause),"
 			   " min(recovered_ns), min(names), min(clients) FROM incidents", -1, &st, NULL);
-	if (sqlite3_step(st) == SQLITE_ROW) {
+	if (query_row(st, "the incident")) {
 		is_int(sqlite3_column_int(st, 0), 1, "one incident");
 		is_str((const char *)sqlite3_column_text(st, 1), "example.", "its zone");
 		is_int(sqlite3_column_int64(st, 2), 100 * S + S / 50, "starts at the first bogus answer");
@@ -264,7 +274,7 @@ int main(void)
 	sqlite3_finalize(st);
 	sqlite3_prepare_v2(h, "SELECT count(*), min(first_ts_ns) FROM nta_events"
 			   " WHERE resolver = '192.0.2.53' AND zone = 'example.'", -1, &st, NULL);
-	if (sqlite3_step(st) == SQLITE_ROW) {
+	if (query_row(st, "negative trust anchor")) {
 		is_int(sqlite3_column_int(st, 0), 1, "negative trust anchor found");
 		is_int(sqlite3_column_int64(st, 1), 125 * S + S / 20, "at the first insecure answer");
 	}
@@ -275,7 +285,7 @@ int main(void)
 			   " (SELECT sum(servfail) FROM resolver_buckets),"
 			   " (SELECT count(*) FROM incident_evidence WHERE claim = 'first_bogus')",
 			   -1, &st, NULL);
-	if (sqlite3_step(st) == SQLITE_ROW) {
+	if (query_row(st, "roles and links")) {
 		is_int(sqlite3_column_int(st, 0), 1, "resolver role");
 		is_int(sqlite3_column_int(st, 1), 1, "resolver linked to its upstream side");
 		is_int(sqlite3_column_int(st, 2), 10, "SERVFAILs bucketed");
